@@ -1,0 +1,2 @@
+/** Workload identity and mutual TLS. */
+package dev.outrigger.mtls;

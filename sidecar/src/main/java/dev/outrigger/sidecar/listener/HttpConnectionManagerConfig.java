@@ -1,0 +1,47 @@
+package dev.outrigger.sidecar.listener;
+
+import dev.outrigger.sidecar.route.RouteTable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a listener serves HTTP, from Envoy's {@code HttpConnectionManager}.
+ *
+ * @param statPrefix Envoy's {@code stat_prefix}
+ * @param routeTable the inline {@code route_config}
+ * @param idleTimeout a downstream connection with no request in flight is closed after this
+ *     ({@code common_http_protocol_options.idle_timeout}, default 1h; zero disables)
+ * @param maxRequestHeadersBytes limit on the request line plus headers
+ *     ({@code max_request_headers_kb}, default 60 KiB)
+ * @param generateRequestId set {@code x-request-id} when absent ({@code generate_request_id}, default true)
+ * @param preserveExternalRequestId keep a caller's {@code x-request-id} even on an edge listener
+ * @param useRemoteAddress the listener is an edge: {@code x-forwarded-proto} is overwritten with
+ *     the listener's own scheme instead of trusted from the caller
+ * @param skipXffAppend do not append the peer address to {@code x-forwarded-for}
+ * @param serverName the {@code server} header of Outrigger's own (local) replies
+ */
+public record HttpConnectionManagerConfig(
+        String statPrefix,
+        RouteTable routeTable,
+        Duration idleTimeout,
+        int maxRequestHeadersBytes,
+        boolean generateRequestId,
+        boolean preserveExternalRequestId,
+        boolean useRemoteAddress,
+        boolean skipXffAppend,
+        String serverName) {
+
+    /** Envoy's default downstream idle timeout. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+    /** Envoy's default {@code max_request_headers_kb}. */
+    public static final int DEFAULT_MAX_REQUEST_HEADERS_BYTES = 60 * 1024;
+    /** Default {@code server} header of local replies. */
+    public static final String DEFAULT_SERVER_NAME = "outrigger";
+
+    public HttpConnectionManagerConfig {
+        Objects.requireNonNull(statPrefix, "statPrefix");
+        Objects.requireNonNull(routeTable, "routeTable");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(serverName, "serverName");
+    }
+}

@@ -1,0 +1,2 @@
+/** Test fixtures. */
+package dev.outrigger.testing;

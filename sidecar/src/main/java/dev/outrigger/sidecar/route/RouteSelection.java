@@ -1,0 +1,54 @@
+package dev.outrigger.sidecar.route;
+
+import java.util.Objects;
+
+/**
+ * The outcome of routing one request: the virtual host and route that matched, and the route
+ * table's own header rules, so that all three levels can be applied in Envoy's order.
+ *
+ * @param virtualHost the matching virtual host
+ * @param route the first matching route of that virtual host
+ * @param routeTableHeaderRules the route table's header rules
+ * @param mostSpecificHeaderMutationsWins the table's {@code most_specific_header_mutations_wins}
+ */
+public record RouteSelection(
+        VirtualHost virtualHost,
+        Route route,
+        HeaderRules routeTableHeaderRules,
+        boolean mostSpecificHeaderMutationsWins) {
+
+    public RouteSelection {
+        Objects.requireNonNull(virtualHost, "virtualHost");
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(routeTableHeaderRules, "routeTableHeaderRules");
+    }
+
+    /**
+     * Applies the request header rules of route, virtual host and route table. Like Envoy, the
+     * route's are applied first and the table's last, so with an overwrite the outer level wins;
+     * {@code most_specific_header_mutations_wins} reverses the order so the route wins.
+     */
+    public void applyRequestHeaders(MutableHeaders headers, HeaderContext ctx) {
+        apply(route.headerRules().request(), virtualHost.headerRules().request(),
+                routeTableHeaderRules.request(), headers, ctx);
+    }
+
+    /** Applies the response header rules of the three levels, in the same order as the request's. */
+    public void applyResponseHeaders(MutableHeaders headers, HeaderContext ctx) {
+        apply(route.headerRules().response(), virtualHost.headerRules().response(),
+                routeTableHeaderRules.response(), headers, ctx);
+    }
+
+    private void apply(HeaderMutations routeLevel, HeaderMutations virtualHostLevel, HeaderMutations tableLevel,
+            MutableHeaders headers, HeaderContext ctx) {
+        if (mostSpecificHeaderMutationsWins) {
+            tableLevel.apply(headers, ctx);
+            virtualHostLevel.apply(headers, ctx);
+            routeLevel.apply(headers, ctx);
+        } else {
+            routeLevel.apply(headers, ctx);
+            virtualHostLevel.apply(headers, ctx);
+            tableLevel.apply(headers, ctx);
+        }
+    }
+}

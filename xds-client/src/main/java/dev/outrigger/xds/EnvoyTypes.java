@@ -162,7 +162,11 @@ public final class EnvoyTypes {
         }
     }
 
-    /** {@code envoy.config.cluster.v3.Cluster.CommonLbConfig} → {@code io.envoyproxy.envoy.config.cluster.v3.Cluster$CommonLbConfig}. */
+    /**
+     * The binary class name for a full message name, or null outside the known families:
+     * {@code envoy.config.cluster.v3.Cluster.CommonLbConfig} becomes
+     * {@code io.envoyproxy.envoy.config.cluster.v3.Cluster$CommonLbConfig}.
+     */
     static String javaClassName(String fullName) {
         for (Map.Entry<String, String> p : PACKAGES) {
             if (!fullName.startsWith(p.getKey())) {

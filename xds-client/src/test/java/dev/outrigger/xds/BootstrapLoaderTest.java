@@ -227,9 +227,4 @@ class BootstrapLoaderTest {
     Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
     }
-
-    static void assertMessage(String expected, ConfigFileException e) {
-        assertEquals(expected, e.getMessage());
-        assertTrue(e.getMessage().lines().count() == 1, "one line");
-    }
 }

@@ -2,6 +2,7 @@ package dev.outrigger.sidecar.listener;
 
 import dev.outrigger.sidecar.route.RouteTable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Objects;
  *     the listener's own scheme instead of trusted from the caller
  * @param skipXffAppend do not append the peer address to {@code x-forwarded-for}
  * @param serverName the {@code server} header of Outrigger's own (local) replies
+ * @param codec which HTTP versions downstream clients may speak ({@code codec_type})
+ * @param skippedOptionalFilters names of {@code http_filters} entries marked {@code is_optional}
+ *     that Outrigger does not implement and therefore does not run, in configuration order
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -29,7 +33,9 @@ public record HttpConnectionManagerConfig(
         boolean preserveExternalRequestId,
         boolean useRemoteAddress,
         boolean skipXffAppend,
-        String serverName) {
+        String serverName,
+        Codec codec,
+        List<String> skippedOptionalFilters) {
 
     /** Envoy's default downstream idle timeout. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
@@ -38,10 +44,20 @@ public record HttpConnectionManagerConfig(
     /** Default {@code server} header of local replies. */
     public static final String DEFAULT_SERVER_NAME = "outrigger";
 
+    /** Downstream HTTP versions, from Envoy's {@code codec_type}. */
+    public enum Codec {
+        /** HTTP/1.1, and HTTP/2 when the client starts with the HTTP/2 preface (Envoy's AUTO). */
+        AUTO,
+        /** HTTP/1.1 only. */
+        HTTP1
+    }
+
     public HttpConnectionManagerConfig {
         Objects.requireNonNull(statPrefix, "statPrefix");
         Objects.requireNonNull(routeTable, "routeTable");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(serverName, "serverName");
+        Objects.requireNonNull(codec, "codec");
+        skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
     }
 }

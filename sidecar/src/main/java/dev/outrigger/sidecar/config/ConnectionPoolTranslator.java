@@ -1,0 +1,142 @@
+package dev.outrigger.sidecar.config;
+
+import com.google.protobuf.Any;
+import dev.outrigger.sidecar.cluster.ConnectionPoolSettings;
+import dev.outrigger.xds.FieldPath;
+import dev.outrigger.xds.ResourceInvalidException;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates a cluster's connection limits ({@code circuit_breakers}) and upstream HTTP options
+ * ({@code typed_extension_protocol_options}) into {@link ConnectionPoolSettings}.
+ */
+final class ConnectionPoolTranslator {
+
+    /** The one key of {@code typed_extension_protocol_options} Outrigger reads. */
+    static final String HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    private ConnectionPoolTranslator() {
+    }
+
+    /** The pool settings of {@code cluster} at {@code path}; Envoy's defaults where unset. */
+    static ConnectionPoolSettings translate(Cluster cluster, FieldPath path) throws ResourceInvalidException {
+        ConnectionPoolSettings d = ConnectionPoolSettings.DEFAULTS;
+        int maxConnections = d.maxConnections();
+        int maxPending = d.maxPendingRequests();
+        int maxPerEndpoint = d.maxConnectionsPerEndpoint();
+        if (cluster.hasCircuitBreakers()) {
+            CircuitBreakers breakers = cluster.getCircuitBreakers();
+            FieldPath breakersPath = path.field("circuit_breakers");
+            FieldCheck.only(breakers, breakersPath, "thresholds", "per_host_thresholds");
+            int i = defaultPriority(breakers.getThresholdsList(), breakersPath.field("thresholds"));
+            if (i >= 0) {
+                CircuitBreakers.Thresholds limits = breakers.getThresholds(i);
+                FieldPath p = breakersPath.field("thresholds").index(i);
+                FieldCheck.only(limits, p, "priority", "max_connections", "max_pending_requests");
+                if (limits.hasMaxConnections()) {
+                    maxConnections = atLeastOne(limits.getMaxConnections().getValue(), p.field("max_connections"));
+                }
+                if (limits.hasMaxPendingRequests()) {
+                    // 0 is meaningful: no queueing, fail fast when every connection is busy.
+                    maxPending = ConfigValues.count(limits.getMaxPendingRequests());
+                }
+            }
+            int h = defaultPriority(breakers.getPerHostThresholdsList(), breakersPath.field("per_host_thresholds"));
+            if (h >= 0) {
+                CircuitBreakers.Thresholds perHost = breakers.getPerHostThresholds(h);
+                FieldPath p = breakersPath.field("per_host_thresholds").index(h);
+                FieldCheck.only(perHost, p, "priority", "max_connections");
+                if (perHost.hasMaxConnections()) {
+                    maxPerEndpoint = atLeastOne(perHost.getMaxConnections().getValue(), p.field("max_connections"));
+                }
+            }
+        }
+        Duration idleTimeout = d.idleTimeout();
+        int maxRequestsPerConnection = d.maxRequestsPerConnection();
+        FieldPath optionsPath = path.field("typed_extension_protocol_options");
+        for (Map.Entry<String, Any> entry : cluster.getTypedExtensionProtocolOptionsMap().entrySet()) {
+            FieldPath p = optionsPath.key(entry.getKey());
+            if (!entry.getKey().equals(HTTP_OPTIONS)) {
+                throw p.invalid(entry.getKey() + " is not supported (only " + HTTP_OPTIONS + ")");
+            }
+            var options = ConfigValues.unpack(entry.getValue(),
+                    io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.class, p);
+            upstreamProtocol(options, p);
+            if (options.hasCommonHttpProtocolOptions()) {
+                HttpProtocolOptions common = options.getCommonHttpProtocolOptions();
+                FieldPath c = p.field("common_http_protocol_options");
+                FieldCheck.only(common, c, "idle_timeout", "max_requests_per_connection");
+                if (common.hasIdleTimeout()) {
+                    idleTimeout = ConfigValues.nonNegative(common.getIdleTimeout(), c.field("idle_timeout"));
+                }
+                // As in Envoy, 0 means no limit.
+                if (common.hasMaxRequestsPerConnection() && common.getMaxRequestsPerConnection().getValue() != 0) {
+                    maxRequestsPerConnection = ConfigValues.count(common.getMaxRequestsPerConnection());
+                }
+            }
+        }
+        return new ConnectionPoolSettings(maxConnections, maxPerEndpoint, maxPending, idleTimeout,
+                maxRequestsPerConnection);
+    }
+
+    private static void upstreamProtocol(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions options,
+            FieldPath path) throws ResourceInvalidException {
+        String only = "; use explicit_http_config.http_protocol_options (HTTP/1.1)";
+        if (options.hasUseDownstreamProtocolConfig()) {
+            throw path.field("use_downstream_protocol_config").invalid("not supported yet" + only);
+        }
+        if (options.hasAutoConfig()) {
+            throw path.field("auto_config").invalid("not supported yet" + only);
+        }
+        FieldCheck.only(options, path, "common_http_protocol_options", "explicit_http_config");
+        if (!options.hasExplicitHttpConfig()) {
+            return;
+        }
+        var explicit = options.getExplicitHttpConfig();
+        FieldPath e = path.field("explicit_http_config");
+        if (explicit.hasHttp2ProtocolOptions()) {
+            throw e.field("http2_protocol_options").invalid("HTTP/2 to upstreams is not supported yet" + only);
+        }
+        if (explicit.hasHttp3ProtocolOptions()) {
+            throw e.field("http3_protocol_options").invalid("HTTP/3 to upstreams is not supported yet" + only);
+        }
+        if (!explicit.hasHttpProtocolOptions()) {
+            throw e.invalid("set http_protocol_options (HTTP/1.1), the only upstream protocol supported yet");
+        }
+        // Outrigger's HTTP/1.1 client has no knobs yet: any option set would be silently ignored.
+        FieldCheck.only(explicit.getHttpProtocolOptions(), e.field("http_protocol_options"));
+    }
+
+    // The index of the DEFAULT-priority entry of a thresholds list (-1 if none), rejecting HIGH
+    // and repeated entries.
+    private static int defaultPriority(List<CircuitBreakers.Thresholds> list, FieldPath path)
+            throws ResourceInvalidException {
+        int found = -1;
+        for (int i = 0; i < list.size(); i++) {
+            CircuitBreakers.Thresholds t = list.get(i);
+            if (t.getPriority() != RoutingPriority.DEFAULT) {
+                throw path.index(i).field("priority").invalid(
+                        ClusterTranslator.enumName(t.getPriority(), t.getPriorityValue())
+                        + " is not supported yet (only DEFAULT)");
+            }
+            if (found >= 0) {
+                throw path.index(i).invalid("a second entry for priority DEFAULT; give each priority once");
+            }
+            found = i;
+        }
+        return found;
+    }
+
+    private static int atLeastOne(int uint32, FieldPath path) throws ResourceInvalidException {
+        if (uint32 == 0) {
+            throw path.invalid("must be at least 1 (0 would refuse every request)");
+        }
+        return (int) Math.min(Integer.toUnsignedLong(uint32), Integer.MAX_VALUE);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.outrigger.sidecar.config;
+
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig.Codec;
+import dev.outrigger.sidecar.route.RouteTable;
+import dev.outrigger.xds.FieldPath;
+import dev.outrigger.xds.ResourceInvalidException;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Translates Envoy's {@code HttpConnectionManager} into everything of an
+ * {@link HttpConnectionManagerConfig} but its route table, which the route translator builds
+ * from {@link Draft#routeConfig()} once every listener has been checked.
+ */
+final class HcmTranslator {
+
+    /** The name Envoy gives the router filter. */
+    static final String ROUTER = "envoy.filters.http.router";
+    /** Envoy's upper bound for {@code max_request_headers_kb}. */
+    static final int MAX_REQUEST_HEADERS_KB = 8192;
+
+    private HcmTranslator() {
+    }
+
+    /**
+     * A checked {@code HttpConnectionManager} waiting for its route table.
+     *
+     * @param routeConfig the inline {@code route_config}
+     * @param routeConfigPath where it is, for the route translator's errors
+     */
+    record Draft(
+            String statPrefix,
+            Codec codec,
+            Duration idleTimeout,
+            int maxRequestHeadersBytes,
+            boolean generateRequestId,
+            boolean preserveExternalRequestId,
+            boolean useRemoteAddress,
+            boolean skipXffAppend,
+            String serverName,
+            List<String> skippedOptionalFilters,
+            RouteConfiguration routeConfig,
+            FieldPath routeConfigPath) {
+
+        Draft {
+            skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
+            Objects.requireNonNull(routeConfig, "routeConfig");
+        }
+
+        /** The finished configuration, with {@code routes} translated from {@link #routeConfig()}. */
+        HttpConnectionManagerConfig complete(RouteTable routes) {
+            return new HttpConnectionManagerConfig(statPrefix, routes, idleTimeout, maxRequestHeadersBytes,
+                    generateRequestId, preserveExternalRequestId, useRemoteAddress, skipXffAppend, serverName,
+                    codec, skippedOptionalFilters);
+        }
+    }
+
+    /** Checks {@code hcm} found at {@code path} and keeps what Outrigger uses. */
+    static Draft translate(HttpConnectionManager hcm, FieldPath path) throws ResourceInvalidException {
+        if (hcm.hasRds()) {
+            throw path.field("rds").invalid("rds is not supported yet; give the routes inline in route_config");
+        }
+        if (hcm.hasScopedRoutes()) {
+            throw path.field("scoped_routes").invalid(
+                    "scoped_routes is not supported yet; give the routes inline in route_config");
+        }
+        FieldCheck.only(hcm, path, "stat_prefix", "codec_type", "route_config", "http_filters",
+                "common_http_protocol_options", "max_request_headers_kb", "generate_request_id",
+                "preserve_external_request_id", "use_remote_address", "skip_xff_append", "server_name");
+        if (hcm.getStatPrefix().isEmpty()) {
+            throw path.field("stat_prefix").invalid(
+                    "required, as in Envoy (it prefixes this listener's HTTP statistics)");
+        }
+        Codec codec = switch (hcm.getCodecType()) {
+            case AUTO -> Codec.AUTO;
+            case HTTP1 -> Codec.HTTP1;
+            default -> throw path.field("codec_type").invalid(
+                    ClusterTranslator.enumName(hcm.getCodecType(), hcm.getCodecTypeValue())
+                            + " is not supported yet (AUTO or HTTP1)");
+        };
+        Duration idleTimeout = idleTimeout(hcm, path);
+        int maxHeaderBytes = HttpConnectionManagerConfig.DEFAULT_MAX_REQUEST_HEADERS_BYTES;
+        if (hcm.hasMaxRequestHeadersKb()) {
+            long kb = Integer.toUnsignedLong(hcm.getMaxRequestHeadersKb().getValue());
+            if (kb < 1 || kb > MAX_REQUEST_HEADERS_KB) {
+                throw path.field("max_request_headers_kb").invalid(
+                        kb + " is out of range 1.." + MAX_REQUEST_HEADERS_KB);
+            }
+            maxHeaderBytes = (int) kb * 1024;
+        }
+        List<String> skipped = httpFilters(hcm, path.field("http_filters"));
+        if (!hcm.hasRouteConfig()) {
+            throw path.field("route_config").invalid(
+                    "required: give the routes inline (rds and scoped_routes are not supported yet)");
+        }
+        String serverName = hcm.getServerName().isEmpty()
+                ? HttpConnectionManagerConfig.DEFAULT_SERVER_NAME
+                : hcm.getServerName();
+        return new Draft(hcm.getStatPrefix(), codec, idleTimeout, maxHeaderBytes,
+                !hcm.hasGenerateRequestId() || hcm.getGenerateRequestId().getValue(),
+                hcm.getPreserveExternalRequestId(),
+                hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue(),
+                hcm.getSkipXffAppend(),
+                serverName, skipped, hcm.getRouteConfig(), path.field("route_config"));
+    }
+
+    private static Duration idleTimeout(HttpConnectionManager hcm, FieldPath path) throws ResourceInvalidException {
+        if (!hcm.hasCommonHttpProtocolOptions()) {
+            return HttpConnectionManagerConfig.DEFAULT_IDLE_TIMEOUT;
+        }
+        HttpProtocolOptions options = hcm.getCommonHttpProtocolOptions();
+        FieldPath p = path.field("common_http_protocol_options");
+        FieldCheck.only(options, p, "idle_timeout");
+        return options.hasIdleTimeout()
+                ? ConfigValues.nonNegative(options.getIdleTimeout(), p.field("idle_timeout"))
+                : HttpConnectionManagerConfig.DEFAULT_IDLE_TIMEOUT;
+    }
+
+    /**
+     * Checks the filter list: it must end with the router, and every other filter must be
+     * optional (Outrigger's own filters come from its own configuration, not from here yet).
+     *
+     * @return the names of optional filters that are skipped
+     */
+    private static List<String> httpFilters(HttpConnectionManager hcm, FieldPath path) throws ResourceInvalidException {
+        int count = hcm.getHttpFiltersCount();
+        if (count == 0) {
+            throw path.invalid("the last HTTP filter must be " + ROUTER + " (the list is empty)");
+        }
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            HttpFilter filter = hcm.getHttpFilters(i);
+            FieldPath p = path.index(i);
+            FieldCheck.only(filter, p, "name", "typed_config", "is_optional");
+            boolean last = i == count - 1;
+            if (isRouter(filter)) {
+                if (!last) {
+                    throw p.invalid(ROUTER + " must be the last HTTP filter");
+                }
+                if (filter.hasTypedConfig()) {
+                    Router router = ConfigValues.unpack(filter.getTypedConfig(), Router.class, p.field("typed_config"));
+                    FieldCheck.only(router, p.field("typed_config"));
+                }
+            } else if (last) {
+                throw p.invalid("the last HTTP filter must be " + ROUTER + ", not " + displayName(filter));
+            } else if (filter.getIsOptional()) {
+                // Envoy's contract for is_optional: a proxy that lacks the filter runs without it.
+                skipped.add(displayName(filter));
+            } else {
+                throw p.invalid(displayName(filter) + " is not supported");
+            }
+        }
+        return skipped;
+    }
+
+    // Envoy picks a filter's implementation by the type of typed_config; the name decides only
+    // when there is no typed_config.
+    private static boolean isRouter(HttpFilter filter) {
+        return filter.hasTypedConfig()
+                ? ConfigValues.typeName(filter.getTypedConfig()).equals(Router.getDescriptor().getFullName())
+                : filter.getName().equals(ROUTER);
+    }
+
+    private static String displayName(HttpFilter filter) {
+        if (!filter.getName().isEmpty()) {
+            return filter.getName();
+        }
+        return filter.hasTypedConfig() ? ConfigValues.typeName(filter.getTypedConfig()) : "an unnamed filter";
+    }
+}

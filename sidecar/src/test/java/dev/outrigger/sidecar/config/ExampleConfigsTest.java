@@ -1,0 +1,86 @@
+package dev.outrigger.sidecar.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.sidecar.cluster.ClusterConfig;
+import dev.outrigger.sidecar.cluster.EndpointConfig;
+import dev.outrigger.sidecar.snapshot.ServerSettings;
+import dev.outrigger.xds.BootstrapLoader;
+import dev.outrigger.xds.FieldPath;
+import dev.outrigger.xds.LoadedBootstrap;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every example shipped in deploy/examples must load, and translate once routes do. */
+class ExampleConfigsTest {
+
+    // Surefire runs in the module directory; the examples live at the repository root.
+    private static final Path EXAMPLES = Path.of(System.getProperty("basedir", ".")).resolve("../deploy/examples")
+            .normalize();
+
+    static Stream<Path> examples() throws IOException {
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @Test
+    void theDocumentedExamplesExist() throws IOException {
+        List<String> names = examples().map(p -> p.getFileName().toString()).toList();
+        assertTrue(names.containsAll(List.of("quickstart.yaml", "routing.yaml", "sidecar.yaml")), names.toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void loads(Path file) throws Exception {
+        LoadedBootstrap loaded = BootstrapLoader.load(file);
+        assertTrue(loaded.bootstrap().getStaticResources().getListenersCount() > 0, file.toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void translates(Path file) throws Exception {
+        var config = TestBootstraps.translateWithRoutes(BootstrapLoader.load(file).bootstrap());
+        assertEquals(BootstrapLoader.load(file).bootstrap().getStaticResources().getListenersCount(),
+                config.snapshot().listeners().size());
+    }
+
+    @Test
+    void quickstartIsWhatItsCommentSays() throws Exception {
+        Bootstrap b = BootstrapLoader.load(EXAMPLES.resolve("quickstart.yaml")).bootstrap();
+
+        assertEquals(new InetSocketAddress("127.0.0.1", 15000), ServerTranslator.translate(b).adminAddress());
+        ListenerTranslator.Draft outbound = ListenerTranslator.translate(b.getStaticResources().getListeners(0),
+                FieldPath.of("static_resources.listeners[0]"));
+        assertEquals("outbound", outbound.name());
+        assertEquals(new InetSocketAddress("127.0.0.1", 15001), outbound.address());
+        assertEquals("demo", outbound.http().routeConfig().getVirtualHosts(0).getRoutes(0).getRoute().getCluster());
+        ClusterConfig demo = ClusterTranslator.translate(b.getStaticResources().getClusters(0),
+                FieldPath.of("static_resources.clusters[0]"));
+        assertEquals("demo", demo.name());
+        assertEquals(List.of(new EndpointConfig("127.0.0.1", 8081, 1), new EndpointConfig("127.0.0.1", 8082, 1)),
+                demo.endpoints());
+    }
+
+    @Test
+    void sidecarCarriesItsSettings() throws Exception {
+        Bootstrap b = BootstrapLoader.load(EXAMPLES.resolve("sidecar.yaml")).bootstrap();
+        ServerSettings server = ServerTranslator.translate(b);
+        assertEquals(2, server.concurrency());
+        assertEquals(Duration.ofSeconds(20), server.drainTimeout());
+        assertEquals("orders", server.nodeCluster());
+        ListenerTranslator.Draft inbound = ListenerTranslator.translate(b.getStaticResources().getListeners(0),
+                FieldPath.of("static_resources.listeners[0]"));
+        assertEquals(new InetSocketAddress("0.0.0.0", 15006), inbound.address());
+    }
+}

@@ -1,0 +1,188 @@
+package dev.outrigger.sidecar.config;
+
+import static dev.outrigger.sidecar.config.TestBootstraps.HCM;
+import static dev.outrigger.sidecar.config.TestBootstraps.ROUTER;
+import static dev.outrigger.sidecar.config.TestBootstraps.ROUTES;
+import static dev.outrigger.sidecar.config.TestBootstraps.assertRejected;
+import static dev.outrigger.sidecar.config.TestBootstraps.parse;
+import static dev.outrigger.sidecar.config.TestBootstraps.withHcm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig.Codec;
+import dev.outrigger.xds.FieldPath;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HcmTranslatorTest {
+
+    private static final String LUA = """
+            - name: envoy.filters.http.lua
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua
+                default_source_code: { inline_string: "function envoy_on_request(h) end" }
+            """;
+
+    @Test
+    void mapsEveryField() throws Exception {
+        HcmTranslator.Draft hcm = hcm("""
+                stat_prefix: ingress_http
+                codec_type: HTTP1
+                common_http_protocol_options: { idle_timeout: 300s }
+                max_request_headers_kb: 96
+                generate_request_id: false
+                preserve_external_request_id: true
+                use_remote_address: true
+                skip_xff_append: true
+                server_name: edge
+                """ + ROUTES + ROUTER);
+        assertEquals("ingress_http", hcm.statPrefix());
+        assertEquals(Codec.HTTP1, hcm.codec());
+        assertEquals(Duration.ofMinutes(5), hcm.idleTimeout());
+        assertEquals(96 * 1024, hcm.maxRequestHeadersBytes());
+        assertFalse(hcm.generateRequestId());
+        assertTrue(hcm.preserveExternalRequestId());
+        assertTrue(hcm.useRemoteAddress());
+        assertTrue(hcm.skipXffAppend());
+        assertEquals("edge", hcm.serverName());
+        assertEquals(List.of(), hcm.skippedOptionalFilters());
+        assertEquals("local", hcm.routeConfig().getName());
+        assertEquals(FieldPath.of(HCM + ".route_config"), hcm.routeConfigPath());
+    }
+
+    @Test
+    void defaults() throws Exception {
+        HcmTranslator.Draft hcm = hcm("stat_prefix: out\n" + ROUTES + ROUTER);
+        assertEquals(Codec.AUTO, hcm.codec());
+        assertEquals(HttpConnectionManagerConfig.DEFAULT_IDLE_TIMEOUT, hcm.idleTimeout());
+        assertEquals(HttpConnectionManagerConfig.DEFAULT_MAX_REQUEST_HEADERS_BYTES, hcm.maxRequestHeadersBytes());
+        assertTrue(hcm.generateRequestId());
+        assertFalse(hcm.preserveExternalRequestId());
+        assertFalse(hcm.useRemoteAddress());
+        assertFalse(hcm.skipXffAppend());
+        assertEquals(HttpConnectionManagerConfig.DEFAULT_SERVER_NAME, hcm.serverName());
+    }
+
+    @Test
+    void explicitAutoCodecAndZeroIdleTimeout() throws Exception {
+        HcmTranslator.Draft hcm = hcm("stat_prefix: out\ncodec_type: AUTO\n"
+                + "common_http_protocol_options: { idle_timeout: 0s }\n" + ROUTES + ROUTER);
+        assertEquals(Codec.AUTO, hcm.codec());
+        assertEquals(Duration.ZERO, hcm.idleTimeout());
+    }
+
+    @Test
+    void routerWithoutTypedConfigIsFoundByName() throws Exception {
+        HcmTranslator.Draft hcm = hcm("stat_prefix: out\n" + ROUTES + "http_filters:\n- name: envoy.filters.http.router\n");
+        assertEquals("out", hcm.statPrefix());
+    }
+
+    @Test
+    void optionalUnsupportedFiltersAreSkippedAndRecorded() throws Exception {
+        HcmTranslator.Draft hcm = hcm("stat_prefix: out\n" + ROUTES + "http_filters:\n"
+                + LUA + "  is_optional: true\n"
+                + "- name: envoy.filters.http.cors\n  is_optional: true\n"
+                + ROUTER.substring("http_filters:\n".length()));
+        assertEquals(List.of("envoy.filters.http.lua", "envoy.filters.http.cors"), hcm.skippedOptionalFilters());
+    }
+
+    @Test
+    void unsupportedFilterIsRejectedAtItsPath() {
+        String cors = "- name: envoy.filters.http.cors\n  is_optional: true\n";
+        assertRejected(withHcm("stat_prefix: out\n" + ROUTES + "http_filters:\n" + cors + LUA
+                        + ROUTER.substring("http_filters:\n".length())),
+                HCM + ".http_filters[1]", "envoy.filters.http.lua is not supported");
+    }
+
+    @Test
+    void routerMustBeLast() {
+        assertRejected(withHcm("stat_prefix: out\n" + ROUTES + ROUTER + "- name: envoy.filters.http.cors\n  is_optional: true\n"),
+                HCM + ".http_filters[0]", "envoy.filters.http.router must be the last HTTP filter");
+        assertRejected(withHcm("stat_prefix: out\n" + ROUTES + "http_filters:\n" + LUA + "  is_optional: true\n"),
+                HCM + ".http_filters[0]", "the last HTTP filter must be envoy.filters.http.router, not envoy.filters.http.lua");
+        assertRejected(withHcm("stat_prefix: out\n" + ROUTES), HCM + ".http_filters",
+                "the last HTTP filter must be envoy.filters.http.router (the list is empty)");
+    }
+
+    @Test
+    void routerOptionsAreRejected() {
+        assertRejected(withHcm("stat_prefix: out\n" + ROUTES + ROUTER + "    suppress_envoy_headers: true\n"),
+                HCM + ".http_filters[0].typed_config.suppress_envoy_headers", "field is not supported by Outrigger");
+    }
+
+    @Test
+    void disabledFiltersAreRejected() {
+        assertRejected(withHcm("stat_prefix: out\n" + ROUTES + "http_filters:\n- name: envoy.filters.http.cors\n"
+                        + "  disabled: true\n" + ROUTER.substring("http_filters:\n".length())),
+                HCM + ".http_filters[0].disabled",
+                "field is not supported by Outrigger (supported here: is_optional, name, typed_config)");
+    }
+
+    @Test
+    void statPrefixIsRequired() {
+        assertRejected(withHcm(ROUTES + ROUTER), HCM + ".stat_prefix",
+                "required, as in Envoy (it prefixes this listener's HTTP statistics)");
+    }
+
+    @Test
+    void routeConfigIsRequired() {
+        assertRejected(withHcm("stat_prefix: out\n" + ROUTER), HCM + ".route_config",
+                "required: give the routes inline (rds and scoped_routes are not supported yet)");
+    }
+
+    @Test
+    void rdsAndScopedRoutesAreNotSupportedYet() {
+        assertRejected(withHcm("stat_prefix: out\nrds: { route_config_name: r, config_source: { ads: {} } }\n" + ROUTER),
+                HCM + ".rds", "rds is not supported yet; give the routes inline in route_config");
+        assertRejected(withHcm("stat_prefix: out\nscoped_routes: { name: s }\n" + ROUTER),
+                HCM + ".scoped_routes", "scoped_routes is not supported yet; give the routes inline in route_config");
+    }
+
+    @Test
+    void http2AndHttp3CodecsAreNotSupportedYet() {
+        assertRejected(withHcm("stat_prefix: out\ncodec_type: HTTP2\n" + ROUTES + ROUTER), HCM + ".codec_type",
+                "HTTP2 is not supported yet (AUTO or HTTP1)");
+        assertRejected(withHcm("stat_prefix: out\ncodec_type: HTTP3\n" + ROUTES + ROUTER), HCM + ".codec_type",
+                "HTTP3 is not supported yet (AUTO or HTTP1)");
+    }
+
+    @Test
+    void maxRequestHeadersKbRange() {
+        assertRejected(withHcm("stat_prefix: out\nmax_request_headers_kb: 0\n" + ROUTES + ROUTER),
+                HCM + ".max_request_headers_kb", "0 is out of range 1..8192");
+        assertRejected(withHcm("stat_prefix: out\nmax_request_headers_kb: 8193\n" + ROUTES + ROUTER),
+                HCM + ".max_request_headers_kb", "8193 is out of range 1..8192");
+    }
+
+    @Test
+    void negativeIdleTimeoutIsRejected() {
+        assertRejected(withHcm("stat_prefix: out\ncommon_http_protocol_options: { idle_timeout: -1s }\n" + ROUTES + ROUTER),
+                HCM + ".common_http_protocol_options.idle_timeout", "must not be negative, got -1s");
+    }
+
+    @Test
+    void otherProtocolOptionsAreRejected() {
+        assertRejected(withHcm("stat_prefix: out\ncommon_http_protocol_options: { max_headers_count: 50 }\n"
+                        + ROUTES + ROUTER),
+                HCM + ".common_http_protocol_options.max_headers_count",
+                "field is not supported by Outrigger (supported here: idle_timeout)");
+    }
+
+    @Test
+    void unsupportedHcmFieldsAreNamed() {
+        assertRejected(withHcm("stat_prefix: out\nstream_idle_timeout: 10s\n" + ROUTES + ROUTER),
+                HCM + ".stream_idle_timeout", "field is not supported by Outrigger (supported here: codec_type,"
+                        + " common_http_protocol_options, generate_request_id, http_filters, max_request_headers_kb,"
+                        + " preserve_external_request_id, route_config, server_name, skip_xff_append, stat_prefix,"
+                        + " use_remote_address)");
+    }
+
+    private static HcmTranslator.Draft hcm(String lines) throws Exception {
+        var listener = parse(withHcm(lines)).getStaticResources().getListeners(0);
+        return ListenerTranslator.translate(listener, FieldPath.ROOT.field("static_resources").field("listeners").index(0))
+                .http();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.outrigger.sidecar.cluster;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One endpoint of a running cluster: its address and its live counters. Shared by all event
+ * loops; every field is atomic, nothing locks.
+ */
+public final class EndpointState {
+
+    private final int index;
+    private final EndpointConfig config;
+    private final InetSocketAddress address;
+    final AtomicInteger connections = new AtomicInteger();
+    private final LongAdder connectionsTotal = new LongAdder();
+    private final LongAdder connectFailures = new LongAdder();
+    private final AtomicInteger activeRequests = new AtomicInteger();
+    private final LongAdder requestsTotal = new LongAdder();
+    private final LongAdder requestErrors = new LongAdder();
+    private final LongAdder requestTimeouts = new LongAdder();
+
+    EndpointState(int index, EndpointConfig config) {
+        this.index = index;
+        this.config = config;
+        this.address = new InetSocketAddress(config.address(), config.port());
+    }
+
+    /** Position of this endpoint in its cluster's endpoint list. */
+    public int index() {
+        return index;
+    }
+
+    /** The configured endpoint. */
+    public EndpointConfig config() {
+        return config;
+    }
+
+    /** The resolved socket address. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Open connections to this endpoint, all event loops together. */
+    public int activeConnections() {
+        return connections.get();
+    }
+
+    /** Connections ever opened. */
+    public long connectionsTotal() {
+        return connectionsTotal.sum();
+    }
+
+    /** Failed connection attempts. */
+    public long connectFailures() {
+        return connectFailures.sum();
+    }
+
+    /** Requests in flight. */
+    public int activeRequests() {
+        return activeRequests.get();
+    }
+
+    /** Requests sent. */
+    public long requestsTotal() {
+        return requestsTotal.sum();
+    }
+
+    /** Requests that ended in a 5xx, a reset or a timeout. */
+    public long requestErrors() {
+        return requestErrors.sum();
+    }
+
+    /** Requests that hit their route timeout. */
+    public long requestTimeouts() {
+        return requestTimeouts.sum();
+    }
+
+    /** A connection was established. */
+    public void connectionOpened() {
+        connectionsTotal.increment();
+    }
+
+    /** A connection attempt failed. */
+    public void connectFailed() {
+        connectFailures.increment();
+    }
+
+    /** A request was sent. */
+    public void requestStarted() {
+        activeRequests.incrementAndGet();
+        requestsTotal.increment();
+    }
+
+    /** A request ended; {@code error} for a 5xx, reset or timeout. */
+    public void requestFinished(boolean error, boolean timeout) {
+        activeRequests.decrementAndGet();
+        if (error) {
+            requestErrors.increment();
+        }
+        if (timeout) {
+            requestTimeouts.increment();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.hostPort();
+    }
+}

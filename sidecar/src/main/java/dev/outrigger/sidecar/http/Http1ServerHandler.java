@@ -1,0 +1,231 @@
+package dev.outrigger.sidecar.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One downstream HTTP/1.1 connection. It runs one exchange at a time, so responses leave in
+ * request order; requests pipelined behind it wait, already decoded, in a small queue.
+ *
+ * <p>Auto-read is off. The connection reads when it is idle, or when the current exchange wants
+ * more request body and its upstream connection has room; that is the whole of backpressure
+ * towards the client. Everything here runs on the connection's event loop.
+ */
+final class Http1ServerHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(Http1ServerHandler.class);
+
+    private final ListenerContext listener;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
+    private ChannelHandlerContext ctx;
+    private HttpExchange current;
+    private ScheduledFuture<?> idleTimer;
+    private boolean draining;
+    private boolean closed;
+    private String remoteIp;
+    private String remoteAddress;
+    private String localAddress;
+
+    Http1ServerHandler(ListenerContext listener) {
+        this.listener = listener;
+    }
+
+    ListenerContext listener() {
+        return listener;
+    }
+
+    ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    /** True once draining: the current response (if any) is the last on this connection. */
+    boolean isDraining() {
+        return draining || listener.isDraining();
+    }
+
+    /** The client's IP address. */
+    String remoteIp() {
+        return remoteIp;
+    }
+
+    /** The client's {@code ip:port}. */
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** This side's {@code ip:port}. */
+    String localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet) {
+            remoteIp = inet.getAddress().getHostAddress();
+            remoteAddress = hostPort(inet);
+        }
+        if (ctx.channel().localAddress() instanceof InetSocketAddress inet) {
+            localAddress = hostPort(inet);
+        }
+        listener.opened(this);
+        armIdleTimer();
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        cancelIdleTimer();
+        HttpExchange ex = current;
+        current = null;
+        if (ex != null) {
+            ex.onDownstreamClosed();
+        }
+        for (Object m; (m = queued.poll()) != null; ) {
+            ReferenceCountUtil.release(m);
+        }
+        listener.closed(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+        } else if (!queued.isEmpty() || (current != null && current.isRequestComplete())) {
+            // A pipelined request: it waits until the current response is done.
+            queued.add(msg);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onDownstreamReadComplete();
+        }
+        maybeRead();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onDownstreamWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("downstream connection {} error", remoteAddress, cause);
+        ctx.close();
+    }
+
+    /** Reads more from the client if the connection is idle or the current exchange wants body. */
+    void maybeRead() {
+        if (closed) {
+            return;
+        }
+        if (current == null ? queued.isEmpty() && !isDraining() : current.wantsRequestBody()) {
+            ctx.read();
+        }
+    }
+
+    /** The current exchange has written its last response byte. */
+    void exchangeFinished(HttpExchange exchange, boolean keepAlive) {
+        if (current != exchange) {
+            return;
+        }
+        current = null;
+        if (!keepAlive || closed) {
+            // The exchange closes the connection once its response is flushed.
+            closed = true;
+            for (Object m; (m = queued.poll()) != null; ) {
+                ReferenceCountUtil.release(m);
+            }
+            return;
+        }
+        Object m;
+        while ((m = queued.peek()) != null && (current == null || !current.isRequestComplete())) {
+            queued.poll();
+            dispatch(m);
+        }
+        if (current == null) {
+            armIdleTimer();
+        } else {
+            // Queued body was written upstream outside a downstream read: flush it now.
+            current.onDownstreamReadComplete();
+        }
+        maybeRead();
+    }
+
+    /** Begins draining this connection (any thread). */
+    void drain() {
+        ctx.executor().execute(() -> {
+            draining = true;
+            if (current == null) {
+                ctx.close();
+            }
+        });
+    }
+
+    /** Closes the connection now (any thread). */
+    void forceClose() {
+        ctx.channel().close();
+    }
+
+    private void dispatch(Object msg) {
+        if (current != null) {
+            current.onRequestContent((HttpContent) msg);
+        } else if (msg instanceof HttpRequest request) {
+            cancelIdleTimer();
+            current = new HttpExchange(this, request);
+            current.start();
+        } else {
+            // Body of a request already answered (and about to be closed): discard.
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void armIdleTimer() {
+        long nanos = listener.http().idleTimeout().toNanos();
+        if (nanos > 0 && idleTimer == null) {
+            idleTimer = ctx.executor().schedule(() -> {
+                idleTimer = null;
+                if (current == null) {
+                    ctx.close();
+                }
+            }, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String ip = a.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+}

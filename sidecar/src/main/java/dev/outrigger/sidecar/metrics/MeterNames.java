@@ -1,0 +1,56 @@
+package dev.outrigger.sidecar.metrics;
+
+/**
+ * Every meter Outrigger registers, in one place. Micrometer names are dotted; the Prometheus
+ * scrape shows them with underscores and the usual suffixes ({@code _total}, {@code _seconds}).
+ *
+ * <p>Tags: {@code listener} (listener name), {@code cluster} (cluster name),
+ * {@code response_code_class} ({@code 1xx} .. {@code 5xx}).
+ */
+public final class MeterNames {
+
+    private MeterNames() {
+    }
+
+    /** Counter, tag listener: downstream connections accepted. */
+    public static final String DOWNSTREAM_CX = "outrigger.downstream.cx";
+    /** Gauge, tag listener: downstream connections open now. */
+    public static final String DOWNSTREAM_CX_ACTIVE = "outrigger.downstream.cx.active";
+    /** Counter, tags listener and response_code_class: downstream requests answered. */
+    public static final String DOWNSTREAM_RQ = "outrigger.downstream.rq";
+    /** Gauge, tag listener: downstream requests in flight. */
+    public static final String DOWNSTREAM_RQ_ACTIVE = "outrigger.downstream.rq.active";
+    /** Timer, tag listener: from request headers received to response fully sent. */
+    public static final String DOWNSTREAM_RQ_TIME = "outrigger.downstream.rq.time";
+    /** Counter, tags listener and reason: requests answered by Outrigger itself with an error. */
+    public static final String DOWNSTREAM_RQ_LOCAL_ERROR = "outrigger.downstream.rq.local.error";
+
+    /** Counter, tags cluster and response_code_class: upstream responses received. */
+    public static final String UPSTREAM_RQ = "outrigger.upstream.rq";
+    /** Gauge, tag cluster: upstream requests in flight. */
+    public static final String UPSTREAM_RQ_ACTIVE = "outrigger.upstream.rq.active";
+    /** Timer, tag cluster: from request sent upstream to response fully received. */
+    public static final String UPSTREAM_RQ_TIME = "outrigger.upstream.rq.time";
+    /** Counter, tag cluster: requests that hit the route timeout. */
+    public static final String UPSTREAM_RQ_TIMEOUT = "outrigger.upstream.rq.timeout";
+    /** Counter, tag cluster: upstream connections opened. */
+    public static final String UPSTREAM_CX = "outrigger.upstream.cx";
+    /** Gauge, tag cluster: upstream connections open now. */
+    public static final String UPSTREAM_CX_ACTIVE = "outrigger.upstream.cx.active";
+    /** Counter, tag cluster: upstream connection attempts that failed or timed out. */
+    public static final String UPSTREAM_CX_CONNECT_FAIL = "outrigger.upstream.cx.connect.fail";
+    /** Counter, tag cluster: requests refused because a connection or pending limit was reached. */
+    public static final String UPSTREAM_RQ_OVERFLOW = "outrigger.upstream.rq.overflow";
+
+    /** Gauge: direct memory held by Netty's buffer allocator. */
+    public static final String BUFFER_DIRECT_MEMORY = "outrigger.buffer.direct.memory.used";
+
+    /** Tag key of the listener name. */
+    public static final String TAG_LISTENER = "listener";
+    /** Tag key of the cluster name. */
+    public static final String TAG_CLUSTER = "cluster";
+    /** Tag key of the response class. */
+    public static final String TAG_CLASS = "response_code_class";
+    /** Tag key of a local error's reason. */
+    public static final String TAG_REASON = "reason";
+}

@@ -1,0 +1,97 @@
+package dev.outrigger.sidecar.server;
+
+import com.google.protobuf.util.Durations;
+import dev.outrigger.proto.admin.v1.ClusterStatus;
+import dev.outrigger.proto.admin.v1.ClustersStatus;
+import dev.outrigger.proto.admin.v1.EndpointStatus;
+import dev.outrigger.proto.admin.v1.ServerInfo;
+import dev.outrigger.sidecar.admin.AdminBackend;
+import dev.outrigger.sidecar.cluster.EndpointState;
+import dev.outrigger.sidecar.upstream.ClusterManager;
+import dev.outrigger.sidecar.upstream.UpstreamCluster;
+
+/** The admin endpoint's view of a {@link Sidecar}. */
+final class SidecarAdmin implements AdminBackend {
+
+    private static final String VERSION = versionOf();
+
+    private final Sidecar sidecar;
+
+    SidecarAdmin(Sidecar sidecar) {
+        this.sidecar = sidecar;
+    }
+
+    @Override
+    public boolean isReady() {
+        return sidecar.state() == Lifecycle.LIVE;
+    }
+
+    @Override
+    public ServerInfo serverInfo() {
+        ServerInfo.State s = switch (sidecar.state()) {
+            case INITIALIZING -> ServerInfo.State.INITIALIZING;
+            case LIVE -> ServerInfo.State.LIVE;
+            case DRAINING, STOPPED -> ServerInfo.State.DRAINING;
+        };
+        return ServerInfo.newBuilder()
+                .setVersion(VERSION)
+                .setState(s)
+                .setUptime(Durations.fromNanos(sidecar.uptimeNanos()))
+                .setTransport(sidecar.transportName())
+                .setConcurrency(sidecar.concurrency())
+                .setConfigPath(sidecar.configPath() == null ? "" : sidecar.configPath())
+                .build();
+    }
+
+    @Override
+    public String configDumpJson() {
+        return sidecar.snapshot().configDumpJson();
+    }
+
+    @Override
+    public ClustersStatus clusters() {
+        ClustersStatus.Builder out = ClustersStatus.newBuilder();
+        ClusterManager manager = sidecar.clusters();
+        if (manager == null) {
+            return out.build();
+        }
+        for (UpstreamCluster c : manager.all()) {
+            ClusterStatus.Builder cb = ClusterStatus.newBuilder()
+                    .setName(c.name())
+                    .setLbPolicy(c.config().lbPolicy().name())
+                    .setConnectTimeout(Durations.fromNanos(c.config().connectTimeout().toNanos()))
+                    .setMaxConnectionsPerEndpoint(c.config().pool().maxConnectionsPerEndpoint());
+            for (EndpointState e : c.endpoints()) {
+                cb.addEndpoints(EndpointStatus.newBuilder()
+                        .setAddress(e.config().address())
+                        .setPort(e.config().port())
+                        .setWeight(e.config().weight())
+                        .setHealthStatus("HEALTHY")
+                        .setCxActive(e.activeConnections())
+                        .setCxTotal(e.connectionsTotal())
+                        .setCxConnectFail(e.connectFailures())
+                        .setRqActive(e.activeRequests())
+                        .setRqTotal(e.requestsTotal())
+                        .setRqError(e.requestErrors())
+                        .setRqTimeout(e.requestTimeouts()));
+            }
+            out.addClusters(cb);
+        }
+        return out.build();
+    }
+
+    @Override
+    public String prometheusScrape() {
+        return sidecar.metrics().scrape();
+    }
+
+    @Override
+    public void startDrain() {
+        sidecar.requestDrain();
+    }
+
+    private static String versionOf() {
+        String v = Sidecar.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

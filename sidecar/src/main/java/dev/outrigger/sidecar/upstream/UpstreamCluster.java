@@ -1,0 +1,115 @@
+package dev.outrigger.sidecar.upstream;
+
+import dev.outrigger.sidecar.cluster.ClusterConfig;
+import dev.outrigger.sidecar.cluster.ConnectionLimits;
+import dev.outrigger.sidecar.cluster.EndpointState;
+import dev.outrigger.sidecar.cluster.LoadBalancer;
+import dev.outrigger.sidecar.cluster.LoadBalancers;
+import dev.outrigger.sidecar.metrics.ClusterStats;
+import dev.outrigger.sidecar.server.Transport;
+import io.netty.channel.EventLoop;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A running cluster: its endpoints with their counters, its load balancer, its limits, and one
+ * connection pool per event loop per endpoint.
+ */
+public final class UpstreamCluster {
+
+    private final ClusterConfig config;
+    private final List<EndpointState> endpoints;
+    private final LoadBalancer loadBalancer;
+    private final ConnectionLimits limits;
+    private final ClusterStats stats;
+    private final Transport transport;
+    private final ConcurrentMap<EventLoop, Http1ConnectionPool[]> poolsByLoop = new ConcurrentHashMap<>();
+    private final List<Http1ConnectionPool> allPools = new CopyOnWriteArrayList<>();
+
+    UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport) {
+        this.config = config;
+        this.endpoints = LoadBalancers.endpointStates(config);
+        this.loadBalancer = LoadBalancers.create(config.lbPolicy(), endpoints);
+        this.limits = new ConnectionLimits(config.pool());
+        this.stats = stats;
+        this.transport = transport;
+    }
+
+    /** The configuration. */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** The cluster's name. */
+    public String name() {
+        return config.name();
+    }
+
+    /** The endpoints with their live counters. */
+    public List<EndpointState> endpoints() {
+        return endpoints;
+    }
+
+    /** The load balancer. */
+    public LoadBalancer loadBalancer() {
+        return loadBalancer;
+    }
+
+    /** The cluster's meters. */
+    public ClusterStats stats() {
+        return stats;
+    }
+
+    ConnectionLimits limits() {
+        return limits;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /** The pool of {@code loop}'s connections to {@code endpoint}; call only on {@code loop}. */
+    public Http1ConnectionPool pool(EventLoop loop, EndpointState endpoint) {
+        // The array belongs to one loop: only that loop reads or fills its slots.
+        Http1ConnectionPool[] pools = poolsByLoop.computeIfAbsent(loop, l -> new Http1ConnectionPool[endpoints.size()]);
+        Http1ConnectionPool pool = pools[endpoint.index()];
+        if (pool == null) {
+            pool = new Http1ConnectionPool(this, endpoint, loop);
+            pools[endpoint.index()] = pool;
+            allPools.add(pool);
+        }
+        return pool;
+    }
+
+    /** A connection closed on {@code from}'s loop: pools elsewhere with waiters may now connect. */
+    void capacityFreed(Http1ConnectionPool from) {
+        for (Http1ConnectionPool p : allPools) {
+            if (p != from && p.hasWaiters()) {
+                p.loop().execute(p::serveWaiters);
+            }
+        }
+    }
+
+    /** {@code from} is at the limit with requests waiting: ask other loops to give up an idle connection. */
+    void askForIdleConnections(Http1ConnectionPool from) {
+        for (Http1ConnectionPool p : allPools) {
+            if (p != from && p.hasIdle()) {
+                p.loop().execute(p::closeOneIdle);
+                return;
+            }
+        }
+    }
+
+    /** Closes every pooled connection (used when the process stops). */
+    void closeIdle() {
+        for (Http1ConnectionPool p : allPools) {
+            p.loop().execute(() -> {
+                while (p.hasIdle()) {
+                    p.closeOneIdle();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.outrigger.sidecar.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/1.1 connection to an endpoint: the last handler of the upstream pipeline. It is
+ * either idle in its pool or bound to exactly one exchange, to which it hands every response
+ * object. Auto-read is off; the bound exchange decides when to read.
+ */
+public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
+
+    private final Http1ConnectionPool pool;
+    private Channel channel;
+    private UpstreamExchange exchange;
+    private int requestsServed;
+    private ScheduledFuture<?> idleTimer;
+
+    UpstreamConnection(Http1ConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** Hands the connection to {@code owner} for one request. */
+    public void bind(UpstreamExchange owner) {
+        cancelIdleTimer();
+        this.exchange = owner;
+        requestsServed++;
+    }
+
+    /**
+     * Returns the connection after a request. Only a connection whose request and response both
+     * completed cleanly may be reused; anything else is closed.
+     */
+    public void release(boolean reusable) {
+        exchange = null;
+        pool.release(this, reusable && requestsServed < pool.maxRequestsPerConnection());
+    }
+
+    /** Closes the connection (unbinding it first, so the exchange hears nothing more). */
+    public void abort() {
+        exchange = null;
+        channel.close();
+    }
+
+    /** Queues a request object for writing. */
+    public void write(Object message) {
+        channel.write(message, channel.voidPromise());
+    }
+
+    /** Flushes queued writes. */
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Asks for one more read of the response. */
+    public void read() {
+        channel.read();
+    }
+
+    /** Whether the socket buffer has room. */
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    /** The endpoint's address as {@code ip:port}. */
+    public String remoteAddress() {
+        return pool.endpoint().config().hostPort();
+    }
+
+    /** The pool this connection belongs to. */
+    public Http1ConnectionPool pool() {
+        return pool;
+    }
+
+    boolean isUsable() {
+        return channel.isActive();
+    }
+
+    void startIdleTimer(long nanos) {
+        if (nanos > 0) {
+            idleTimer = channel.eventLoop().schedule(() -> {
+                idleTimer = null;
+                channel.close();
+            }, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    void close() {
+        channel.close();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        UpstreamExchange owner = exchange;
+        if (owner == null || !(msg instanceof HttpObject)) {
+            // Bytes on an idle connection (a late 408, garbage): it can no longer be trusted.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        owner.onResponse((HttpObject) msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        UpstreamExchange owner = exchange;
+        if (owner != null) {
+            owner.onUpstreamReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        UpstreamExchange owner = exchange;
+        if (owner != null) {
+            owner.onUpstreamWritabilityChanged();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelIdleTimer();
+        UpstreamExchange owner = exchange;
+        exchange = null;
+        pool.onClosed(this);
+        if (owner != null) {
+            owner.onUpstreamClosed();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("upstream {} connection error", pool.endpoint(), cause);
+        ctx.close();
+    }
+}

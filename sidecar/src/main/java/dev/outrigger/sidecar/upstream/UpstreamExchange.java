@@ -1,0 +1,28 @@
+package dev.outrigger.sidecar.upstream;
+
+import io.netty.handler.codec.http.HttpObject;
+
+/**
+ * The request side of one proxied exchange, as the upstream connection sees it. All calls
+ * happen on the event loop that owns both the downstream and the upstream connection.
+ */
+public interface UpstreamExchange {
+
+    /** The pool has a connection for this exchange; the exchange now owns it until it releases it. */
+    void onUpstreamReady(UpstreamConnection connection);
+
+    /** The pool could not provide a connection. */
+    void onUpstreamFailure(UpstreamFailure failure);
+
+    /** A response object (head, content, or both) arrived; the exchange owns its reference. */
+    void onResponse(HttpObject message);
+
+    /** The upstream read burst ended: a good time to flush downstream. */
+    void onUpstreamReadComplete();
+
+    /** The upstream connection's writability changed. */
+    void onUpstreamWritabilityChanged();
+
+    /** The upstream connection closed while bound to this exchange. */
+    void onUpstreamClosed();
+}

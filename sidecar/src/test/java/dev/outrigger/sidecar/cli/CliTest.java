@@ -1,0 +1,208 @@
+package dev.outrigger.sidecar.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.testing.TestUpstream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code outrigger} command: exit codes and messages, and the real process's lifecycle. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static String config(int listenerPort, int upstreamPort) {
+        return """
+                static_resources:
+                  listeners:
+                  - name: outbound
+                    address: {socket_address: {address: 127.0.0.1, port_value: %d}}
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.http_connection_manager
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                          stat_prefix: outbound
+                          route_config:
+                            virtual_hosts:
+                            - name: all
+                              domains: ["*"]
+                              routes:
+                              - match: {prefix: /}
+                                route: {cluster: app}
+                          http_filters:
+                          - name: envoy.filters.http.router
+                            typed_config:
+                              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+                  clusters:
+                  - name: app
+                    type: STATIC
+                    load_assignment:
+                      cluster_name: app
+                      endpoints:
+                      - lb_endpoints:
+                        - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
+                """.formatted(listenerPort, upstreamPort);
+    }
+
+    @Test
+    void validateAcceptsAGoodFile() throws IOException {
+        Path f = Files.writeString(dir.resolve("good.yaml"), config(15001, 8080));
+        Result r = run("validate", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("OK (1 listener(s), 1 cluster(s))"), r.out());
+    }
+
+    @Test
+    void validateNamesFileLineAndFieldOfAnUnsupportedFilter() throws IOException {
+        String bad = config(15001, 8080).replace("""
+                          http_filters:
+                """, """
+                          http_filters:
+                          - name: envoy.filters.http.lua
+                            typed_config:
+                              "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua
+                """);
+        Path f = Files.writeString(dir.resolve("bad.yaml"), bad);
+        Result r = run("validate", f.toString());
+        assertEquals(1, r.code());
+        String expected = f + ":19: static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0]: "
+                + "envoy.filters.http.lua is not supported";
+        assertTrue(r.err().startsWith(expected), r.err());
+    }
+
+    @Test
+    void validateReportsAMissingFileAndUsageErrors() {
+        Result missing = run("validate", dir.resolve("absent.yaml").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("absent.yaml"), missing.err());
+        assertEquals(2, run("validate").code());
+        assertEquals(2, run("no-such-command").code());
+        assertEquals(2, run("run", "--config", "x.yaml", "--drain-timeout", "soon").code());
+    }
+
+    @Test
+    void runFailsWithOneClearLineWhenThePortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path f = Files.writeString(dir.resolve("taken.yaml"), config(taken.getLocalPort(), 8080));
+            Process p = start("run", "--config", f.toString(), "--admin-address", "127.0.0.1:" + freePort());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue());
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            List<String> ours = err.lines().filter(l -> l.startsWith("outrigger:")).toList();
+            assertEquals(List.of("outrigger: cannot start: listener 'outbound' cannot bind 127.0.0.1:"
+                    + taken.getLocalPort() + ": Address already in use"), ours, err);
+        }
+    }
+
+    @Test
+    void runFailsClearlyOnAnUnreadableConfig() throws Exception {
+        Process p = start("run", "--config", dir.resolve("missing.yaml").toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(err.contains("outrigger: ") && err.contains("missing.yaml"), err);
+    }
+
+    @Test
+    void runServesThenDrainsOnSigtermAndExitsZero() throws Exception {
+        try (TestUpstream app = TestUpstream.named("app")) {
+            int listen = freePort();
+            int admin = freePort();
+            Path f = Files.writeString(dir.resolve("run.yaml"), config(listen, app.port()));
+            Process p = start("run", "--config", f.toString(), "--admin-address", "127.0.0.1:" + admin,
+                    "--concurrency", "1", "--drain-timeout", "2s");
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                awaitReady(p);
+                assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/ready"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + listen + "/hello")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertEquals("app", r.body());
+
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS), "process exits after draining");
+                assertEquals(0, p.exitValue());
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Waits for the process to log that it is ready (it logs to stderr). */
+    private static void awaitReady(Process p) throws Exception {
+        java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
+        StringBuilder log = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    synchronized (log) {
+                        log.append(line).append('\n');
+                    }
+                    if (line.contains("Sidecar: ready:")) {
+                        ready.complete(null);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new AssertionError("process ended before ready:\n" + log));
+        }, "stderr-reader");
+        reader.setDaemon(true);
+        reader.start();
+        ready.get(30, TimeUnit.SECONDS);
+    }
+
+    private static Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-Xmx128m", Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

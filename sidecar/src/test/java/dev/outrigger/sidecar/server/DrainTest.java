@@ -1,0 +1,71 @@
+package dev.outrigger.sidecar.server;
+
+import static dev.outrigger.sidecar.server.TestConfigs.bootstrap;
+import static dev.outrigger.sidecar.server.TestConfigs.catchAll;
+import static dev.outrigger.sidecar.server.TestConfigs.cluster;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.testing.RawHttpClient;
+import dev.outrigger.testing.RawHttpClient.Response;
+import dev.outrigger.testing.Reply;
+import dev.outrigger.testing.TestUpstream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Draining lets in-flight requests finish, refuses new connections, and has a deadline. */
+class DrainTest {
+
+    @Test
+    void drainFinishesTheInFlightRequestAndRefusesNewConnections() throws Exception {
+        try (TestUpstream slow = TestUpstream.start("slow", r -> Reply.ok("finished").delay(Duration.ofMillis(700)));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("slow"), cluster("slow", slow)));
+                RawHttpClient inflight = proxy.client("outbound");
+                RawHttpClient idle = proxy.client("outbound")) {
+            int port = proxy.port("outbound");
+            assertEquals(200, proxy.admin("GET", "/ready").statusCode());
+            inflight.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n");
+            slow.awaitRequests(1, Duration.ofSeconds(5));
+
+            CompletableFuture<Void> drained = proxy.sidecar().drain();
+            assertEquals(Lifecycle.DRAINING, proxy.sidecar().state());
+            assertEquals(503, proxy.admin("GET", "/ready").statusCode());
+            assertThrows(ConnectException.class, () -> RawHttpClient.connect(port));
+            assertTrue(idle.isClosedByPeer(), "an idle keep-alive connection is closed at once");
+            assertFalse(drained.isDone(), "a request is still in flight");
+
+            Response r = inflight.read();
+            assertEquals(200, r.status());
+            assertEquals("finished", r.text());
+            assertEquals("close", r.header("connection"));
+            drained.get(5, TimeUnit.SECONDS);
+            assertTrue(inflight.isClosedByPeer());
+        }
+    }
+
+    @Test
+    void drainDeadlineClosesWhatIsStillOpen() throws Exception {
+        try (TestUpstream hang = TestUpstream.start("hang", r -> Reply.hang())) {
+            String yaml = bootstrap(catchAll("hang"), cluster("hang", hang)).replace("admin:", """
+                    bootstrap_extensions:
+                    - name: outrigger.sidecar
+                      typed_config: {"@type": type.googleapis.com/outrigger.bootstrap.v1.SidecarSettings, drain_timeout: 0.3s}
+                    admin:""");
+            try (ProxyFixture proxy = ProxyFixture.start(yaml); RawHttpClient client = proxy.client("outbound")) {
+                client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+                hang.awaitRequests(1, Duration.ofSeconds(5));
+                long start = System.nanoTime();
+                proxy.sidecar().drain().get(5, TimeUnit.SECONDS);
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(tookMillis >= 250, "the deadline is honoured, took " + tookMillis + " ms");
+                assertThrows(IOException.class, client::read);
+            }
+        }
+    }
+}

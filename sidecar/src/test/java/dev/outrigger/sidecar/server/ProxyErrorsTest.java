@@ -1,0 +1,153 @@
+package dev.outrigger.sidecar.server;
+
+import static dev.outrigger.sidecar.server.TestConfigs.bootstrap;
+import static dev.outrigger.sidecar.server.TestConfigs.catchAll;
+import static dev.outrigger.sidecar.server.TestConfigs.cluster;
+import static dev.outrigger.sidecar.server.TestConfigs.clusterOnPorts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.testing.RawHttpClient;
+import dev.outrigger.testing.RawHttpClient.Response;
+import dev.outrigger.testing.Reply;
+import dev.outrigger.testing.TestUpstream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every way a request can fail gets its status, a short body and an {@code x-outrigger-error} reason. */
+class ProxyErrorsTest {
+
+    private static void assertLocalError(Response r, int status, String reason) {
+        assertEquals(status, r.status(), r.text());
+        assertEquals(reason, r.header("x-outrigger-error"));
+        assertEquals("outrigger", r.header("server"));
+        assertTrue(r.text().endsWith("\n") && r.text().length() > 5, "short text body: " + r.text());
+    }
+
+    @Test
+    void noMatchingRouteIs404AndKeepsTheConnection() throws Exception {
+        String vhosts = "[{name: only, domains: ['api.local'], routes: [{match: {prefix: '/'}, route: {cluster: a}}]}]";
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(vhosts, cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            assertLocalError(client.request("GET", "/", "other.local", Map.of(), null), 404, "no_route");
+            // a small body is read and dropped, so the connection serves the next request
+            assertLocalError(client.request("POST", "/", "other.local", Map.of(), "some body"), 404, "no_route");
+            assertEquals(200, client.request("GET", "/", "api.local", Map.of(), null).status());
+        }
+    }
+
+    @Test
+    void missingClusterIs503() throws Exception {
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("nowhere"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            assertLocalError(client.get("/"), 503, "cluster_not_found");
+        }
+    }
+
+    @Test
+    void refusedConnectionIs503ConnectFailure() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("dead"), clusterOnPorts("dead", "", closedPort)));
+                RawHttpClient client = proxy.client("outbound")) {
+            assertLocalError(client.get("/"), 503, "upstream_connect_failure");
+            assertLocalError(client.get("/"), 503, "upstream_connect_failure");
+        }
+    }
+
+    @Test
+    void connectThatNeverCompletesIs503ConnectTimeout() throws Exception {
+        // A listener that never accepts and whose queue is full drops further SYNs: the connect hangs.
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket f = new Socket();
+                    try {
+                        f.connect(new InetSocketAddress("127.0.0.1", full.getLocalPort()), 200);
+                    } catch (IOException e) {
+                        break;
+                    }
+                    fillers.add(f);
+                }
+                String c = clusterOnPorts("blackhole", "", full.getLocalPort()).replace("connect_timeout: 1s", "connect_timeout: 0.2s");
+                try (ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("blackhole"), c));
+                        RawHttpClient client = proxy.client("outbound")) {
+                    assertLocalError(client.get("/"), 503, "upstream_connect_timeout");
+                }
+            } finally {
+                for (Socket f : fillers) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void upstreamClosingBeforeRespondingIs503Reset() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.close());
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            assertLocalError(client.get("/"), 503, "upstream_reset");
+        }
+    }
+
+    @Test
+    void malformedUpstreamResponseIs502() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.raw("THIS IS NOT HTTP\r\n\r\n"));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            assertLocalError(client.get("/"), 502, "bad_upstream_response");
+        }
+    }
+
+    @Test
+    void routeTimeoutIs504() throws Exception {
+        String vhosts = "[{name: all, domains: ['*'], routes: [{match: {prefix: '/'}, route: {cluster: a, timeout: 0.2s}}]}]";
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.hang());
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(vhosts, cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            long start = System.nanoTime();
+            assertLocalError(client.get("/"), 504, "upstream_timeout");
+            assertTrue(System.nanoTime() - start >= 150_000_000L, "the timeout must not fire early");
+        }
+    }
+
+    @Test
+    void connectionLimitReachedWithoutQueueIs503Overflow() throws Exception {
+        String limits = "circuit_breakers: {thresholds: [{max_pending_requests: 0}], "
+                + "per_host_thresholds: [{max_connections: 1}]},";
+        try (TestUpstream a = TestUpstream.start("a", r -> r.uri().equals("/hang") ? Reply.hang() : Reply.ok("ok"));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", limits, a)));
+                RawHttpClient first = proxy.client("outbound");
+                RawHttpClient second = proxy.client("outbound")) {
+            first.send("GET /hang HTTP/1.1\r\nHost: h\r\n\r\n");
+            a.awaitRequests(1, java.time.Duration.ofSeconds(5));
+            assertLocalError(second.get("/other"), 503, "upstream_overflow");
+        }
+    }
+
+    @Test
+    void resetAfterTheResponseStartedTruncatesTheDownstreamResponse() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a",
+                        r -> Reply.raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial").closeAfter());
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+            // The client sees the upstream's head, then a close before 100 bytes: never a complete-looking response.
+            java.io.EOFException e = assertThrows(java.io.EOFException.class, client::read);
+            assertTrue(e.getMessage().contains("got 7 of 100"), e.getMessage());
+        }
+    }
+}

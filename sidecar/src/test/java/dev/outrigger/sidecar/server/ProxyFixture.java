@@ -1,0 +1,96 @@
+package dev.outrigger.sidecar.server;
+
+import dev.outrigger.sidecar.config.ConfigLoader;
+import dev.outrigger.sidecar.snapshot.BootstrapConfig;
+import dev.outrigger.testing.RawHttpClient;
+import dev.outrigger.testing.TestUpstream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A real sidecar started from YAML text on ephemeral ports, for integration tests. In the YAML,
+ * {@code ${name}} is replaced by the port of the upstream with that name.
+ */
+public final class ProxyFixture implements AutoCloseable {
+
+    private final Sidecar sidecar;
+    private final Path file;
+
+    private ProxyFixture(Sidecar sidecar, Path file) {
+        this.sidecar = sidecar;
+        this.file = file;
+    }
+
+    /** Starts a sidecar from {@code yaml} with the admin endpoint on an ephemeral port. */
+    public static ProxyFixture start(String yaml, TestUpstream... upstreams) throws Exception {
+        Path file = write(yaml, upstreams);
+        BootstrapConfig loaded = ConfigLoader.load(file);
+        BootstrapConfig config = new BootstrapConfig(
+                loaded.server().withAdminAddress(new InetSocketAddress("127.0.0.1", 0)), loaded.snapshot());
+        return new ProxyFixture(Sidecar.start(config, file.toString()), file);
+    }
+
+    /** Writes {@code yaml} with upstream ports filled in to a temporary file. */
+    public static Path write(String yaml, TestUpstream... upstreams) throws IOException {
+        String text = yaml;
+        for (TestUpstream u : upstreams) {
+            text = text.replace("${" + u.name() + "}", Integer.toString(u.port()));
+        }
+        Path file = Files.createTempFile("outrigger-test", ".yaml");
+        Files.writeString(file, text);
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    /** The running sidecar. */
+    public Sidecar sidecar() {
+        return sidecar;
+    }
+
+    /** The port a listener is bound to. */
+    public int port(String listener) {
+        return sidecar.listenerAddress(listener).getPort();
+    }
+
+    /** The admin endpoint's port. */
+    public int adminPort() {
+        return sidecar.adminAddress().getPort();
+    }
+
+    /** A raw client connected to a listener. */
+    public RawHttpClient client(String listener) throws IOException {
+        return RawHttpClient.connect(port(listener));
+    }
+
+    /** GET on the admin endpoint with the JDK client. */
+    public HttpResponse<String> admin(String method, String path) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path));
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A JDK HTTP/1.1 client for tests that do not need byte-level control. */
+    public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** Upstream ports by name, for building YAML by hand. */
+    public static Map<String, Integer> ports(TestUpstream... upstreams) {
+        Map<String, Integer> m = new java.util.HashMap<>();
+        for (TestUpstream u : upstreams) {
+            m.put(u.name(), u.port());
+        }
+        return m;
+    }
+
+    @Override
+    public void close() throws IOException {
+        sidecar.close();
+        Files.deleteIfExists(file);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.outrigger.sidecar.server;
+
+import static dev.outrigger.sidecar.server.TestConfigs.bootstrap;
+import static dev.outrigger.sidecar.server.TestConfigs.catchAll;
+import static dev.outrigger.sidecar.server.TestConfigs.cluster;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.testing.RawHttpClient;
+import dev.outrigger.testing.RawHttpClient.Response;
+import dev.outrigger.testing.Reply;
+import dev.outrigger.testing.TestUpstream;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gibibyte each way through the proxy with memory that stays flat: bodies are streamed with
+ * backpressure, never aggregated. The test JVM has a 512 MiB heap, so buffering would fail outright.
+ */
+class StreamingTest {
+
+    private static final long GIB = 1L << 30;
+    /** Buffer memory of the default allocator (proxy and test upstream together) may not exceed this at any moment. */
+    private static final long MAX_POOLED_BYTES = 4L << 20;
+
+    @Test
+    void oneGibibyteUploadStreamsWithBoundedMemory() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok("received " + r.bodyBytes()));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                MemorySampler memory = new MemorySampler();
+                Socket s = new Socket("127.0.0.1", proxy.port("outbound"))) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: " + GIB + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] block = new byte[256 * 1024];
+            for (long sent = 0; sent < GIB; sent += block.length) {
+                out.write(block);
+            }
+            out.flush();
+            try (RawHttpClient reader = RawHttpClient.over(s)) {
+                Response r = reader.read();
+                assertEquals(200, r.status());
+                assertEquals("received " + GIB, r.text());
+            }
+            assertEquals(GIB, a.lastRequest().bodyBytes());
+            assertTrue(memory.peak() < MAX_POOLED_BYTES, "peak pooled memory " + memory.peak());
+        }
+    }
+
+    @Test
+    void oneGibibyteDownloadStreamsWithBoundedMemory() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.stream(GIB));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                MemorySampler memory = new MemorySampler();
+                Socket s = new Socket("127.0.0.1", proxy.port("outbound"))) {
+            s.getOutputStream().write("GET /download HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            assertTrue(head.toLowerCase().contains("content-length: " + GIB), head);
+            byte[] buf = new byte[256 * 1024];
+            long got = 0;
+            while (got < GIB) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, GIB - got));
+                if (n < 0) {
+                    break;
+                }
+                got += n;
+            }
+            assertEquals(GIB, got);
+            assertTrue(memory.peak() < MAX_POOLED_BYTES, "peak pooled memory " + memory.peak());
+        }
+    }
+
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
+    }
+
+    /** Samples the default allocator's used memory every millisecond and keeps the peak. */
+    private static final class MemorySampler implements AutoCloseable {
+        private final AtomicLong peak = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        MemorySampler() {
+            ByteBufAllocatorMetric m = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+            long base = m.usedDirectMemory() + m.usedHeapMemory();
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    long used = m.usedDirectMemory() + m.usedHeapMemory() - base;
+                    peak.accumulateAndGet(used, Math::max);
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+            }, "memory-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** Test fixtures. */
-package dev.outrigger.testing;

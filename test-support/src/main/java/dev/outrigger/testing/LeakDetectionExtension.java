@@ -31,10 +31,15 @@ public final class LeakDetectionExtension implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        assertNoLeaks(context.getDisplayName());
+    }
+
+    /** Throws if a leak has been reported since the last check; {@code where} names the tests that ran. */
+    public static void assertNoLeaks(String where) {
         List<String> leaks = collectLeaks();
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " Netty buffer leak(s) reported during "
-                    + context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
+                    + where + ":\n" + String.join("\n\n", leaks));
         }
     }
 

@@ -60,6 +60,9 @@ public final class TestUpstream implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final List<Channel> children = new ArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger maxOpen = new AtomicInteger();
     private final Channel server;
 
     private TestUpstream(String name, Function<RecordedRequest, Reply> responder) throws InterruptedException {
@@ -75,6 +78,11 @@ public final class TestUpstream implements AutoCloseable {
                         synchronized (requests) {
                             children.add(ch);
                         }
+                        maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                        ch.closeFuture().addListener(f -> {
+                            open.decrementAndGet();
+                            closed.incrementAndGet();
+                        });
                         ch.pipeline().addLast(new HttpServerCodec(), new Handler(id));
                     }
                 })
@@ -111,6 +119,16 @@ public final class TestUpstream implements AutoCloseable {
     /** How many connections were accepted so far. */
     public int connectionsAccepted() {
         return connections.get();
+    }
+
+    /** The most connections that were open at the same time. */
+    public int maxConcurrentConnections() {
+        return maxOpen.get();
+    }
+
+    /** How many accepted connections have closed so far. */
+    public int connectionsClosed() {
+        return closed.get();
     }
 
     /** The requests received so far, oldest first. */

@@ -7,48 +7,39 @@ import dev.outrigger.sidecar.route.HeaderContext;
 import dev.outrigger.sidecar.route.RedirectAction;
 import dev.outrigger.sidecar.route.RouteAction;
 import dev.outrigger.sidecar.route.RouteSelection;
-import dev.outrigger.sidecar.upstream.Http1ConnectionPool;
 import dev.outrigger.sidecar.upstream.UpstreamCluster;
-import dev.outrigger.sidecar.upstream.UpstreamConnection;
-import dev.outrigger.sidecar.upstream.UpstreamExchange;
-import dev.outrigger.sidecar.upstream.UpstreamFailure;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request and its response on a downstream HTTP/1.1 connection: route it, answer it locally
- * or stream it to an upstream endpoint and stream the response back.
+ * One request and its response on a downstream HTTP/1.1 connection: route it, then answer it
+ * locally or hand it to an {@link UpstreamCall} that streams it to an endpoint and the response
+ * back. This class owns the request's fate: headers, keep-alive, timeout, and error replies.
  *
- * <p>Bodies are passed through as the codec's reference-counted buffers, never copied. The
- * exchange owns every message handed to it and releases what it does not forward. It lives on
- * the downstream connection's event loop, as does its upstream connection, so its fields need
- * no synchronisation.
+ * <p>Bodies pass through as the codec's reference-counted buffers, never copied; whatever is not
+ * forwarded is released. Everything runs on the downstream connection's event loop, which is
+ * also the upstream connection's, so no field needs synchronisation.
  */
-final class HttpExchange implements UpstreamExchange {
+final class HttpExchange {
 
-    /** Largest unread request body that is read and discarded after a local reply to keep the connection. */
+    /** Largest unread request body that is read and dropped after a local reply, to keep the connection. */
     private static final long MAX_DISCARDED_BODY = 64 * 1024;
 
     private final Http1ServerHandler conn;
@@ -61,21 +52,13 @@ final class HttpExchange implements UpstreamExchange {
 
     private RouteSelection selection;
     private ForwardAction action;
-    private UpstreamCluster cluster;
     private EndpointState endpoint;
-    private Http1ConnectionPool pool;
-    private UpstreamConnection upstream;
-    private ArrayDeque<HttpContent> pendingBody;
+    private UpstreamCall call;
     private ScheduledFuture<?> timer;
-    private long upstreamStartNanos;
     private int status;
     private boolean requestComplete;
-    private boolean waitingForPool;
     private boolean responseStarted;
-    private boolean skippingInformational;
-    private boolean upstreamKeepAlive;
     private boolean keepAlive;
-    private boolean upstreamReadPaused;
     private boolean finished;
     private boolean discardingBody;
     private boolean malformed;
@@ -96,50 +79,52 @@ final class HttpExchange implements UpstreamExchange {
 
     /** Whether the connection should read more request body now. */
     boolean wantsRequestBody() {
-        return !requestComplete && (discardingBody || (!finished && upstream != null && upstream.isWritable()));
+        return !requestComplete && (discardingBody || (!finished && call != null && call.canTakeBody()));
     }
 
     void start() {
         listener.stats().requestStarted();
         if (request.decoderResult().isFailure()) {
-            rejectMalformed(request.decoderResult().cause());
+            malformed = true; // the decoder is broken now: never keep this connection
+            localReply(ProxyError.ofDecoderFailure(request.decoderResult().cause()), 0);
             return;
         }
         if (!http10 && !request.headers().contains(HttpHeaderNames.HOST)) {
-            localReply(ProxyError.BAD_REQUEST, 400);
+            localReply(ProxyError.BAD_REQUEST, 0);
             return;
         }
         NettyRequestView view = new NettyRequestView(request);
         selection = listener.http().routeTable().select(view);
         if (selection == null) {
-            localReply(ProxyError.NO_ROUTE, ProxyError.NO_ROUTE.status());
+            localReply(ProxyError.NO_ROUTE, 0);
             return;
         }
-        RouteAction action = selection.route().action();
-        if (action instanceof ForwardAction f) {
+        RouteAction routeAction = selection.route().action();
+        if (routeAction instanceof ForwardAction f) {
             forward(f);
-        } else if (action instanceof RedirectAction r) {
+        } else if (routeAction instanceof RedirectAction r) {
             routeReply(r.status(), null, r.location(view, listener.scheme()));
         } else {
-            DirectResponseAction d = (DirectResponseAction) action;
+            DirectResponseAction d = (DirectResponseAction) routeAction;
             routeReply(d.status(), d.body(), null);
         }
     }
 
     private void forward(ForwardAction f) {
         action = f;
-        String clusterName = f.pickCluster(ThreadLocalRandom.current());
-        cluster = listener.clusters().get(clusterName);
+        UpstreamCluster cluster = listener.clusters().get(f.pickCluster(ThreadLocalRandom.current()));
         if (cluster == null) {
             localReply(ProxyError.CLUSTER_NOT_FOUND, f.clusterNotFoundStatus());
             return;
         }
         endpoint = cluster.loadBalancer().choose();
         if (endpoint == null) {
-            localReply(ProxyError.NO_HEALTHY_UPSTREAM, ProxyError.NO_HEALTHY_UPSTREAM.status());
+            localReply(ProxyError.NO_HEALTHY_UPSTREAM, 0);
             return;
         }
-        prepareUpstreamRequest(f);
+        ProxyHeaders.prepareUpstreamRequest(request, f, listener.http(), conn.remoteIp(), listener.scheme(),
+                endpoint.config().hostPort());
+        selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
         if (HttpUtil.is100ContinueExpected(request)) {
             // Like Envoy, answer 100-continue here; the upstream never sees the expectation.
             request.headers().remove(HttpHeaderNames.EXPECT);
@@ -149,65 +134,39 @@ final class HttpExchange implements UpstreamExchange {
         if (requestComplete) {
             armTimer();
         }
-        pool = cluster.pool(ctx.channel().eventLoop(), endpoint);
-        waitingForPool = true;
-        pool.acquire(this);
+        call = new UpstreamCall(this, ctx, request, cluster, endpoint);
+        call.start();
     }
 
-    private void prepareUpstreamRequest(ForwardAction f) {
-        var headers = request.headers();
-        ProxyHeaders.removeHopByHop(headers);
-        ProxyHeaders.addForwarded(headers, listener.http(), conn.remoteIp(), listener.scheme());
-        String target = new NettyRequestView(request).pathAndQuery();
-        if (!headers.contains(HttpHeaderNames.HOST)) {
-            headers.set(HttpHeaderNames.HOST, endpoint.config().hostPort());
-        }
-        request.setUri(f.rewritePath(target));
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (f.hostRewrite() != null) {
-            headers.set(HttpHeaderNames.HOST, f.hostRewrite());
-        }
-        selection.applyRequestHeaders(new NettyHeaders(headers), headerContext());
-    }
-
-    // ---- request body from the downstream connection
+    // ---- events from the downstream connection
 
     void onRequestContent(HttpContent content) {
         if (finished) {
             content.release();
             if (discardingBody && content instanceof LastHttpContent) {
-                // The rest of a request we already answered: now the connection can serve the next one.
+                // The rest of a request already answered: the connection can serve the next one.
                 discardingBody = false;
                 requestComplete = true;
                 conn.exchangeFinished(this, true);
             }
             return;
         }
-        boolean last = content instanceof LastHttpContent;
-        if (upstream != null) {
-            upstream.write(content);
-        } else {
-            if (pendingBody == null) {
-                pendingBody = new ArrayDeque<>(4);
-            }
-            pendingBody.add(content);
-        }
-        if (last) {
+        call.sendBody(content);
+        if (content instanceof LastHttpContent) {
             requestComplete = true;
             armTimer();
         }
     }
 
     void onDownstreamReadComplete() {
-        if (upstream != null) {
-            upstream.flush();
+        if (call != null) {
+            call.flush();
         }
     }
 
     void onDownstreamWritabilityChanged() {
-        if (upstreamReadPaused && upstream != null && ctx.channel().isWritable()) {
-            upstreamReadPaused = false;
-            upstream.read();
+        if (call != null && ctx.channel().isWritable()) {
+            call.onDownstreamWritable();
         }
     }
 
@@ -217,195 +176,65 @@ final class HttpExchange implements UpstreamExchange {
         }
         finished = true;
         cancelTimer();
-        releasePendingBody();
-        if (waitingForPool) {
-            waitingForPool = false;
-            pool.cancel(this);
+        if (call != null) {
+            call.cancel(false);
         }
-        abandonUpstream(false);
         listener.stats().requestFinished(0, startNanos);
     }
 
-    // ---- the upstream side
+    // ---- events from the upstream call
 
-    @Override
-    public void onUpstreamReady(UpstreamConnection connection) {
-        waitingForPool = false;
-        if (finished) {
-            connection.release(true);
-            return;
-        }
-        upstream = connection;
-        upstreamStartNanos = System.nanoTime();
-        cluster.stats().requestStarted();
-        endpoint.requestStarted();
-        connection.write(request);
-        if (pendingBody != null) {
-            for (HttpContent c; (c = pendingBody.poll()) != null; ) {
-                connection.write(c);
-            }
-            pendingBody = null;
-        }
-        connection.flush();
-        connection.read();
+    void onUpstreamWritable() {
         conn.maybeRead();
     }
 
-    @Override
-    public void onUpstreamFailure(UpstreamFailure failure) {
-        waitingForPool = false;
-        if (finished) {
-            return;
-        }
-        ProxyError error = switch (failure) {
-            case CONNECT_FAILURE -> ProxyError.UPSTREAM_CONNECT_FAILURE;
-            case CONNECT_TIMEOUT -> ProxyError.UPSTREAM_CONNECT_TIMEOUT;
-            case OVERFLOW -> ProxyError.UPSTREAM_OVERFLOW;
-        };
-        localReply(error, error.status());
-    }
-
-    @Override
-    public void onResponse(HttpObject msg) {
-        if (finished) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof HttpResponse response) {
-            if (response.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                failUpstream(ProxyError.BAD_UPSTREAM_RESPONSE, false);
-                return;
-            }
-            int code = response.status().code();
-            if (code < 200) {
-                // 1xx (we never ask for 100-continue upstream; 101 arrives with WebSocket support).
-                skippingInformational = !(msg instanceof LastHttpContent);
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            startResponse(response);
-        } else if (skippingInformational) {
-            skippingInformational = !(msg instanceof LastHttpContent);
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof LastHttpContent) {
-            finishResponse(ctx.writeAndFlush(msg));
-        } else {
-            ctx.write(msg, ctx.voidPromise());
-        }
-    }
-
-    private void startResponse(HttpResponse response) {
+    void onResponseHead(HttpResponse response) {
         status = response.status().code();
         responseStarted = true;
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        var headers = response.headers();
-        ProxyHeaders.removeHopByHop(headers);
-        keepAlive = clientKeepAlive && requestComplete && !conn.isDraining();
-        boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
-        if (!framed && mayHaveBody()) {
-            // The upstream delimits the body by closing; re-frame it so our connection can live on.
-            if (http10) {
-                keepAlive = false;
-            } else {
-                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        selection.applyResponseHeaders(new NettyHeaders(headers), headerContext());
-        setConnectionHeader(headers);
+        boolean reusable = ProxyHeaders.prepareDownstreamResponse(response, request.method(), http10);
+        keepAlive = clientKeepAlive && requestComplete && !conn.isDraining() && reusable;
+        selection.applyResponseHeaders(new NettyHeaders(response.headers()), headerContext());
+        setConnectionHeader(response.headers());
     }
 
-    private boolean mayHaveBody() {
-        return status != 204 && status != 304 && !"HEAD".equals(request.method().name());
-    }
-
-    private void finishResponse(ChannelFuture lastWrite) {
+    void onResponseComplete(ChannelFuture lastWrite) {
         finished = true;
         cancelTimer();
-        cluster.stats().requestFinished(status, upstreamStartNanos);
-        endpoint.requestFinished(status >= 500, false);
-        UpstreamConnection c = upstream;
-        upstream = null;
-        c.release(upstreamKeepAlive && requestComplete);
         complete(lastWrite);
     }
 
-    @Override
-    public void onUpstreamReadComplete() {
-        ctx.flush();
-        if (upstream != null) {
-            if (ctx.channel().isWritable()) {
-                upstream.read();
-            } else {
-                upstreamReadPaused = true;
-            }
+    void onUpstreamFailed(ProxyError error) {
+        if (finished) {
+            return;
         }
-    }
-
-    @Override
-    public void onUpstreamWritabilityChanged() {
-        if (upstream != null && upstream.isWritable()) {
-            conn.maybeRead();
+        if (!responseStarted) {
+            localReply(error, 0);
+            return;
         }
-    }
-
-    @Override
-    public void onUpstreamClosed() {
-        upstream = null;
-        if (!finished) {
-            cluster.stats().requestAbandoned();
-            endpoint.requestFinished(true, false);
-            failUpstream(ProxyError.UPSTREAM_RESET, false);
-        }
-    }
-
-    // ---- endings
-
-    private void failUpstream(ProxyError error, boolean timeout) {
-        abandonUpstream(timeout);
-        if (responseStarted) {
-            // Too late for an error page: the client must see a truncated response, not a complete one.
-            finished = true;
-            listener.stats().localError(error.code());
-            listener.stats().requestFinished(status, startNanos);
-            conn.exchangeFinished(this, false);
-            ctx.close();
-        } else {
-            localReply(error, error.status());
-        }
-    }
-
-    private void abandonUpstream(boolean timeout) {
-        UpstreamConnection c = upstream;
-        if (c != null) {
-            upstream = null;
-            cluster.stats().requestAbandoned();
-            endpoint.requestFinished(true, timeout);
-            c.abort();
-        }
+        // Too late for an error page: the client must see a truncated response, not a complete one.
+        finished = true;
+        cancelTimer();
+        listener.stats().localError(error.code());
+        listener.stats().requestFinished(status, startNanos);
+        conn.exchangeFinished(this, false);
+        ctx.close();
     }
 
     private void onTimeout() {
         timer = null;
-        if (finished) {
-            return;
+        if (!finished) {
+            call.cancel(true);
+            onUpstreamFailed(ProxyError.UPSTREAM_TIMEOUT);
         }
-        if (cluster != null) {
-            cluster.stats().timeout();
-        }
-        if (waitingForPool) {
-            waitingForPool = false;
-            pool.cancel(this);
-        }
-        failUpstream(ProxyError.UPSTREAM_TIMEOUT, true);
     }
 
-    private void localReply(ProxyError error, int code) {
+    // ---- local answers and the end of the exchange
+
+    /** Answers with {@code error}; {@code status} 0 means the error's own status. */
+    private void localReply(ProxyError error, int status) {
         listener.stats().localError(error.code());
-        sendLocal(LocalReplies.error(ctx.alloc(), code, error, listener.http().serverName()));
+        sendLocal(LocalReplies.error(ctx.alloc(), status == 0 ? error.status() : status, error,
+                listener.http().serverName()));
     }
 
     private void routeReply(int code, String body, String location) {
@@ -417,19 +246,9 @@ final class HttpExchange implements UpstreamExchange {
         sendLocal(r);
     }
 
-    private void rejectMalformed(Throwable cause) {
-        ProxyError error = cause instanceof TooLongHttpHeaderException ? ProxyError.HEADERS_TOO_LARGE
-                : cause instanceof TooLongHttpLineException ? ProxyError.URI_TOO_LONG
-                : cause instanceof TooLongFrameException ? ProxyError.HEADERS_TOO_LARGE
-                : ProxyError.BAD_REQUEST;
-        malformed = true; // the decoder is broken now: never keep this connection
-        localReply(error, error.status());
-    }
-
     private void sendLocal(FullHttpResponse response) {
         finished = true;
         cancelTimer();
-        releasePendingBody();
         status = response.status().code();
         // A small unread body is read and dropped so the connection can be kept; a large one is not worth it.
         discardingBody = !requestComplete && !malformed && smallBody();
@@ -445,6 +264,7 @@ final class HttpExchange implements UpstreamExchange {
     }
 
     private void complete(ChannelFuture lastWrite) {
+        // Draining may have started after the head went out: close anyway.
         boolean reuse = keepAlive && !conn.isDraining();
         if (!reuse) {
             discardingBody = false;
@@ -456,7 +276,7 @@ final class HttpExchange implements UpstreamExchange {
         }
     }
 
-    private void setConnectionHeader(io.netty.handler.codec.http.HttpHeaders headers) {
+    private void setConnectionHeader(HttpHeaders headers) {
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
@@ -478,15 +298,6 @@ final class HttpExchange implements UpstreamExchange {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
-        }
-    }
-
-    private void releasePendingBody() {
-        if (pendingBody != null) {
-            for (HttpContent c; (c = pendingBody.poll()) != null; ) {
-                c.release();
-            }
-            pendingBody = null;
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.outrigger.sidecar.http;
 
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
 /**
  * Why Outrigger answered a request itself instead of the upstream. The code is sent in the
  * {@code x-outrigger-error} header and used as the {@code reason} tag of the local-error metric;
@@ -39,6 +43,17 @@ public enum ProxyError {
         this.status = status;
         this.code = code;
         this.text = text;
+    }
+
+    /** The error for a request the decoder could not parse. */
+    static ProxyError ofDecoderFailure(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            return HEADERS_TOO_LARGE;
+        }
+        return BAD_REQUEST;
     }
 
     /** The default HTTP status. */

@@ -1,8 +1,15 @@
 package dev.outrigger.sidecar.http;
 
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+import dev.outrigger.sidecar.route.ForwardAction;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +48,50 @@ final class ProxyHeaders {
         if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
             headers.remove(HttpHeaderNames.TE);
         }
+    }
+
+    /**
+     * Turns a downstream request into the one sent upstream: hop-by-hop headers out, forwarding
+     * headers in, path and host rewritten, always HTTP/1.1 with a Host.
+     */
+    static void prepareUpstreamRequest(HttpRequest request, ForwardAction action, HttpConnectionManagerConfig hcm,
+            String remoteIp, String scheme, String endpointHostPort) {
+        HttpHeaders headers = request.headers();
+        removeHopByHop(headers);
+        addForwarded(headers, hcm, remoteIp, scheme);
+        String target = new NettyRequestView(request).pathAndQuery();
+        if (!headers.contains(HttpHeaderNames.HOST)) {
+            headers.set(HttpHeaderNames.HOST, endpointHostPort);
+        }
+        request.setUri(action.rewritePath(target));
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (action.hostRewrite() != null) {
+            headers.set(HttpHeaderNames.HOST, action.hostRewrite());
+        }
+    }
+
+    /**
+     * Turns an upstream response into the one sent downstream: hop-by-hop headers out, and a body
+     * the upstream delimits by closing re-framed as chunked so the client connection can live on.
+     *
+     * @return false if the client connection must close after this response (an HTTP/1.0 client
+     *     cannot receive chunks)
+     */
+    static boolean prepareDownstreamResponse(HttpResponse response, HttpMethod requestMethod, boolean http10Client) {
+        HttpHeaders headers = response.headers();
+        removeHopByHop(headers);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        int status = response.status().code();
+        boolean mayHaveBody = status != 204 && status != 304 && !HttpMethod.HEAD.equals(requestMethod);
+        boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+        if (framed || !mayHaveBody) {
+            return true;
+        }
+        if (http10Client) {
+            return false;
+        }
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        return true;
     }
 
     /** Sets {@code x-forwarded-for}, {@code x-forwarded-proto} and {@code x-request-id} on a request going upstream. */

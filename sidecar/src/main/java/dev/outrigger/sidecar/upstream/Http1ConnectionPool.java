@@ -114,6 +114,11 @@ public final class Http1ConnectionPool {
             waiter.onUpstreamReady(c);
             return;
         }
+        if (cluster.hasWaitersElsewhere(this)) {
+            // A connection cannot move to another event loop; closing it frees the slot for a loop that waits.
+            c.close();
+            return;
+        }
         idle.addLast(c);
         idleCount = idle.size();
         c.startIdleTimer(cluster.config().pool().idleTimeout().toNanos());

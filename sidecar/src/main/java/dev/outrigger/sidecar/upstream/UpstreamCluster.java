@@ -92,6 +92,16 @@ public final class UpstreamCluster {
         }
     }
 
+    /** True if a pool other than {@code from} has requests waiting for a connection slot. */
+    boolean hasWaitersElsewhere(Http1ConnectionPool from) {
+        for (Http1ConnectionPool p : allPools) {
+            if (p != from && p.hasWaiters()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code from} is at the limit with requests waiting: ask other loops to give up an idle connection. */
     void askForIdleConnections(Http1ConnectionPool from) {
         for (Http1ConnectionPool p : allPools) {

@@ -167,6 +167,38 @@ class CliTest {
     }
 
     /** Waits for the process to log that it is ready (it logs to stderr). */
+    @Test
+    void runExitsZeroAfterPostDrain() throws Exception {
+        try (TestUpstream app = TestUpstream.named("app")) {
+            int admin = freePort();
+            Path f = Files.writeString(dir.resolve("drain.yaml"), config(freePort(), app.port()));
+            Process p = start("run", "--config", f.toString(), "--admin-address", "127.0.0.1:" + admin);
+            try {
+                awaitReady(p);
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + admin + "/drain")).POST(HttpRequest.BodyPublishers.noBody())
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(202, r.statusCode());
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS), "process exits after POST /drain");
+                assertEquals(0, p.exitValue());
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void runRefusesAnInvalidConfigWithFileLineAndField() throws Exception {
+        Path f = Files.writeString(dir.resolve("invalid.yaml"), config(15001, 8080).replace("type: STATIC", "type: EDS"));
+        Process p = start("run", "--config", f.toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<String> lines = err.lines().toList();
+        assertEquals(1, lines.size(), err);
+        assertTrue(lines.get(0).startsWith("outrigger: " + f + ":24: static_resources.clusters[0].type: "), err);
+    }
+
     private static void awaitReady(Process p) throws Exception {
         java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
         StringBuilder log = new StringBuilder();

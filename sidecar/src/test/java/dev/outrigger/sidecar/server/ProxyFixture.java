@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A real sidecar started from YAML text on ephemeral ports, for integration tests. In the YAML,
@@ -76,17 +75,17 @@ public final class ProxyFixture implements AutoCloseable {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The body of a GET on the admin endpoint. */
+    public String admin(String path) {
+        try {
+            return admin("GET", path).body();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A JDK HTTP/1.1 client for tests that do not need byte-level control. */
     public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    /** Upstream ports by name, for building YAML by hand. */
-    public static Map<String, Integer> ports(TestUpstream... upstreams) {
-        Map<String, Integer> m = new java.util.HashMap<>();
-        for (TestUpstream u : upstreams) {
-            m.put(u.name(), u.port());
-        }
-        return m;
-    }
 
     @Override
     public void close() throws IOException {

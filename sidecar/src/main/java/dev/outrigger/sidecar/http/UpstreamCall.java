@@ -1,0 +1,229 @@
+package dev.outrigger.sidecar.http;
+
+import dev.outrigger.sidecar.cluster.EndpointState;
+import dev.outrigger.sidecar.upstream.Http1ConnectionPool;
+import dev.outrigger.sidecar.upstream.UpstreamCluster;
+import dev.outrigger.sidecar.upstream.UpstreamConnection;
+import dev.outrigger.sidecar.upstream.UpstreamExchange;
+import dev.outrigger.sidecar.upstream.UpstreamFailure;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The upstream half of an exchange: it gets a pooled connection to the chosen endpoint, sends
+ * the request and its body, and relays the response to the client as it arrives, reading from
+ * the upstream only while the client can take more. Its {@link HttpExchange} decides everything
+ * else (headers, keep-alive, errors).
+ */
+final class UpstreamCall implements UpstreamExchange {
+
+    private final HttpExchange exchange;
+    private final ChannelHandlerContext downstream;
+    private final HttpRequest request;
+    private final UpstreamCluster cluster;
+    private final EndpointState endpoint;
+    private final Http1ConnectionPool pool;
+    private final PendingBody pendingBody = new PendingBody();
+    private UpstreamConnection connection;
+    private long startNanos;
+    private int status;
+    private boolean waiting;
+    private boolean done;
+    private boolean readPaused;
+    private boolean skippingInformational;
+    private boolean upstreamKeepAlive;
+
+    UpstreamCall(HttpExchange exchange, ChannelHandlerContext downstream, HttpRequest request,
+            UpstreamCluster cluster, EndpointState endpoint) {
+        this.exchange = exchange;
+        this.downstream = downstream;
+        this.request = request;
+        this.cluster = cluster;
+        this.endpoint = endpoint;
+        this.pool = cluster.pool(downstream.channel().eventLoop(), endpoint);
+    }
+
+    /** Asks the pool for a connection; the request goes out when one is ready. */
+    void start() {
+        waiting = true;
+        pool.acquire(this);
+    }
+
+    /** Sends a piece of request body now, or holds it until the connection is ready. */
+    void sendBody(HttpContent content) {
+        if (connection != null) {
+            connection.write(content);
+        } else {
+            pendingBody.add(content);
+        }
+    }
+
+    /** Flushes body written since the last flush. */
+    void flush() {
+        if (connection != null) {
+            connection.flush();
+        }
+    }
+
+    /** Whether more request body can go out without piling up in memory. */
+    boolean canTakeBody() {
+        return connection != null && connection.isWritable();
+    }
+
+    /** The client's socket drained: resume reading the response if that was paused. */
+    void onDownstreamWritable() {
+        if (readPaused && connection != null) {
+            readPaused = false;
+            connection.read();
+        }
+    }
+
+    /** Ends the call without (the rest of) a response: the client left or the route timed out. */
+    void cancel(boolean timeout) {
+        if (done) {
+            return;
+        }
+        done = true;
+        pendingBody.release();
+        if (timeout) {
+            cluster.stats().timeout();
+        }
+        if (waiting) {
+            waiting = false;
+            pool.cancel(this);
+        } else {
+            abandonConnection(timeout);
+        }
+    }
+
+    @Override
+    public void onUpstreamReady(UpstreamConnection c) {
+        waiting = false;
+        if (done) {
+            c.release(true);
+            return;
+        }
+        connection = c;
+        startNanos = System.nanoTime();
+        cluster.stats().requestStarted();
+        endpoint.requestStarted();
+        c.write(request);
+        pendingBody.writeTo(c);
+        c.flush();
+        c.read();
+        exchange.onUpstreamWritable();
+    }
+
+    @Override
+    public void onUpstreamFailure(UpstreamFailure failure) {
+        waiting = false;
+        if (done) {
+            return;
+        }
+        done = true;
+        pendingBody.release();
+        exchange.onUpstreamFailed(switch (failure) {
+            case CONNECT_FAILURE -> ProxyError.UPSTREAM_CONNECT_FAILURE;
+            case CONNECT_TIMEOUT -> ProxyError.UPSTREAM_CONNECT_TIMEOUT;
+            case OVERFLOW -> ProxyError.UPSTREAM_OVERFLOW;
+        });
+    }
+
+    @Override
+    public void onResponse(HttpObject msg) {
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                fail(ProxyError.BAD_UPSTREAM_RESPONSE);
+                return;
+            }
+            if (response.status().code() < 200) {
+                // 1xx: we never ask for 100-continue upstream; 101 arrives with WebSocket support.
+                skippingInformational = !(msg instanceof LastHttpContent);
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            status = response.status().code();
+            upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+            exchange.onResponseHead(response);
+        } else if (skippingInformational) {
+            skippingInformational = !(msg instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof LastHttpContent) {
+            ChannelFuture lastWrite = downstream.writeAndFlush(msg);
+            finish();
+            exchange.onResponseComplete(lastWrite);
+        } else {
+            downstream.write(msg, downstream.voidPromise());
+        }
+    }
+
+    private void finish() {
+        done = true;
+        cluster.stats().requestFinished(status, startNanos);
+        endpoint.requestFinished(status >= 500, false);
+        UpstreamConnection c = connection;
+        connection = null;
+        // Reusable only if both messages ended cleanly: else the next request could read leftovers.
+        c.release(upstreamKeepAlive && exchange.isRequestComplete());
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        downstream.flush();
+        if (connection != null) {
+            if (downstream.channel().isWritable()) {
+                connection.read();
+            } else {
+                readPaused = true;
+            }
+        }
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged() {
+        if (connection != null && connection.isWritable()) {
+            exchange.onUpstreamWritable();
+        }
+    }
+
+    @Override
+    public void onUpstreamClosed() {
+        connection = null;
+        if (!done) {
+            done = true;
+            cluster.stats().requestAbandoned();
+            endpoint.requestFinished(true, false);
+            exchange.onUpstreamFailed(ProxyError.UPSTREAM_RESET);
+        }
+    }
+
+    private void fail(ProxyError error) {
+        done = true;
+        abandonConnection(false);
+        exchange.onUpstreamFailed(error);
+    }
+
+    private void abandonConnection(boolean timeout) {
+        UpstreamConnection c = connection;
+        if (c != null) {
+            connection = null;
+            cluster.stats().requestAbandoned();
+            endpoint.requestFinished(true, timeout);
+            c.abort();
+        }
+    }
+}

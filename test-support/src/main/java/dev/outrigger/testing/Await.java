@@ -1,0 +1,28 @@
+package dev.outrigger.testing;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition that another thread or process makes true, with a deadline. */
+public final class Await {
+
+    private Await() {
+    }
+
+    /**
+     * Returns as soon as {@code condition} holds; throws if it does not within {@code timeout}.
+     * It re-checks every millisecond: for state with no event to wait on (a remote close, a
+     * counter in another process).
+     */
+    public static void until(String what, Duration timeout, BooleanSupplier condition) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("not true within " + timeout + ": " + what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}

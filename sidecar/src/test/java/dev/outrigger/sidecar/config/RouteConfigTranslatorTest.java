@@ -23,6 +23,7 @@ import dev.outrigger.sidecar.route.Route;
 import dev.outrigger.sidecar.route.RouteMatch;
 import dev.outrigger.sidecar.route.RouteTable;
 import dev.outrigger.sidecar.route.StringMatcher;
+import dev.outrigger.sidecar.route.TestRequest;
 import dev.outrigger.sidecar.route.VirtualHost;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,26 +202,26 @@ class RouteConfigTranslatorTest {
     @Test
     void translatedTableRoutesRequests() throws Exception {
         RouteTable table = translate(FULL);
-        TestView api = new TestView("GET", "SHOP.example.com:8080", "/api/users?v=2&trace&mode=x")
-                .with("x-canary", "YES").with("x-tenant", "t1").with("x-empty", "fizz");
+        TestRequest api = TestRequest.of("GET", "SHOP.example.com:8080", "/api/users?v=2&trace&mode=x")
+                .header("x-canary", "YES").header("x-tenant", "t1").header("x-empty", "fizz");
         assertEquals("api", table.select(api).route().name());
         ForwardAction forward = assertInstanceOf(ForwardAction.class, table.select(api).route().action());
         assertEquals("/v1/users?v=2&trace&mode=x", forward.rewritePath(api.pathAndQuery()));
-        assertEquals("fallback", table.select(new TestView("GET", "other.org", "/api")).virtualHost().name());
-        assertEquals("shop", table.select(new TestView("GET", "www.shop.example.com", "/health")).virtualHost().name());
-        assertEquals("shop", table.select(new TestView("GET", "shop.internal", "/health")).virtualHost().name());
+        assertEquals("fallback", table.select(TestRequest.of("GET", "other.org", "/api")).virtualHost().name());
+        assertEquals("shop", table.select(TestRequest.of("GET", "www.shop.example.com", "/health")).virtualHost().name());
+        assertEquals("shop", table.select(TestRequest.of("GET", "shop.internal", "/health")).virtualHost().name());
 
-        TestView old = new TestView("GET", "shop.example.com:8080", "/OLD/page?x=1");
+        TestRequest old = TestRequest.of("GET", "shop.example.com:8080", "/OLD/page?x=1");
         RedirectAction redirect = assertInstanceOf(RedirectAction.class, table.select(old).route().action());
         assertEquals("https://shop.example.com:8080/new/page", redirect.location(old, "http"));
 
-        TestView item = new TestView("HEAD", "shop.example.com", "/items/42?z").with("x-n", "4").with("x-old", "legacy")
-                .with("x-any", "").with("x-p", "ab").with("x-s", "ab").with("x-c", "acb").with("x-r", "ddd")
-                .with("x-cc", "aqa");
+        TestRequest item = TestRequest.of("HEAD", "shop.example.com", "/items/42?z").header("x-n", "4").header("x-old", "legacy")
+                .header("x-any", "").header("x-p", "ab").header("x-s", "ab").header("x-c", "acb").header("x-r", "ddd")
+                .header("x-cc", "aqa");
         ForwardAction items = assertInstanceOf(ForwardAction.class, table.select(item).route().action());
         assertEquals("/v2/items/42?z", items.rewritePath(item.pathAndQuery()));
         // two x-n values are matched as "4,5", which is no integer; Envoy never falls back to another host
-        assertNull(table.select(item.with("x-n", "5")));
+        assertNull(table.select(item.header("x-n", "5")));
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A request for routing tests: method, authority, target and headers, built fluently. */
-final class TestRequest implements RequestView {
+public final class TestRequest implements RequestView {
 
     private final String method;
     private final String authority;
@@ -20,15 +20,18 @@ final class TestRequest implements RequestView {
         this.pathAndQuery = pathAndQuery;
     }
 
-    static TestRequest get(String authority, String pathAndQuery) {
+    /** A GET. */
+    public static TestRequest get(String authority, String pathAndQuery) {
         return new TestRequest("GET", authority, pathAndQuery);
     }
 
-    static TestRequest of(String method, String authority, String pathAndQuery) {
+    /** A request with any method. */
+    public static TestRequest of(String method, String authority, String pathAndQuery) {
         return new TestRequest(method, authority, pathAndQuery);
     }
 
-    TestRequest header(String name, String value) {
+    /** Adds a header value. */
+    public TestRequest header(String name, String value) {
         headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
         return this;
     }

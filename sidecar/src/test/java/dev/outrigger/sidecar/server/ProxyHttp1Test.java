@@ -169,6 +169,39 @@ class ProxyHttp1Test {
     }
 
     @Test
+    void theNioTransportServesTheSameWay() throws Exception {
+        try (TestUpstream a = TestUpstream.named("a")) {
+            String yaml = bootstrap(catchAll("a"), cluster("a", a)).replace("admin:", """
+                    bootstrap_extensions:
+                    - name: outrigger.sidecar
+                      typed_config: {"@type": type.googleapis.com/outrigger.bootstrap.v1.SidecarSettings, transport: NIO}
+                    admin:""");
+            try (ProxyFixture proxy = ProxyFixture.start(yaml); RawHttpClient client = proxy.client("outbound")) {
+                assertEquals("a", client.get("/").text());
+                assertTrue(proxy.admin("/server_info").contains("\"transport\": \"nio\""),
+                        proxy.admin("/server_info"));
+            }
+        }
+    }
+
+    @Test
+    void headRequestsAndBodilessStatusesCarryNoBody() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> r.uri().equals("/204") ? Reply.status(204, "")
+                        : Reply.ok("a body the HEAD response must not carry"));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            Response head = client.request("HEAD", "/", "h", Map.of(), null);
+            assertEquals(200, head.status());
+            assertEquals("39", head.header("content-length"));
+            Response noContent = client.get("/204");
+            assertEquals(204, noContent.status());
+            assertNull(noContent.header("transfer-encoding"));
+            assertEquals("a body the HEAD response must not carry", client.get("/").text(),
+                    "the connection is still in sync after both");
+        }
+    }
+
+    @Test
     void http11RequestWithoutHostIsRejected() throws Exception {
         try (TestUpstream a = TestUpstream.named("a");
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));

@@ -1,6 +1,6 @@
 package dev.outrigger.sidecar.admin;
 
-import dev.outrigger.sidecar.server.Transport;
+import dev.outrigger.sidecar.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

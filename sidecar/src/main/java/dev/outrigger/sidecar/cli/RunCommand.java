@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.cli;
 
+import com.google.common.net.InetAddresses;
 import dev.outrigger.sidecar.config.ConfigLoader;
 import dev.outrigger.sidecar.server.Sidecar;
 import dev.outrigger.sidecar.server.StartupException;
@@ -76,8 +77,9 @@ final class RunCommand implements Callable<Integer> {
     private BootstrapConfig withOverrides(BootstrapConfig b) {
         ServerSettings s = b.server();
         if (concurrency != null) {
-            if (concurrency < 0) {
-                throw new IllegalArgumentException("--concurrency must be 0 or more");
+            if (concurrency < 0 || concurrency > ServerSettings.MAX_CONCURRENCY) {
+                throw new IllegalArgumentException("--concurrency must be 0 (one per CPU) to " + ServerSettings.MAX_CONCURRENCY
+                        + ", got " + concurrency);
             }
             s = s.withConcurrency(concurrency);
         }
@@ -96,10 +98,19 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--admin-address must be HOST:PORT, got '" + value + "'");
         }
         String host = value.substring(0, colon).replace("[", "").replace("]", "");
+        if (!InetAddresses.isInetAddress(host)) {
+            // Same rule as the bootstrap: addresses are IP literals, never names to resolve.
+            throw new IllegalArgumentException("--admin-address needs an IP address, got '" + host + "'");
+        }
+        int port;
         try {
-            return new InetSocketAddress(host, Integer.parseInt(value.substring(colon + 1)));
+            port = Integer.parseInt(value.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--admin-address port is not a number: '" + value + "'");
         }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--admin-address port must be 0 to 65535, got " + port);
+        }
+        return new InetSocketAddress(InetAddresses.forString(host), port);
     }
 }

@@ -67,7 +67,7 @@ public final class EndpointState {
         return requestsTotal.sum();
     }
 
-    /** Requests that ended in a 5xx, a reset or a timeout. */
+    /** Requests that ended in a 5xx response, a reset, or a malformed response. */
     public long requestErrors() {
         return requestErrors.sum();
     }
@@ -93,7 +93,7 @@ public final class EndpointState {
         requestsTotal.increment();
     }
 
-    /** A request ended; {@code error} for a 5xx, reset or timeout. */
+    /** A request ended; {@code error} for a 5xx, reset or malformed response, {@code timeout} for a route timeout. */
     public void requestFinished(boolean error, boolean timeout) {
         activeRequests.decrementAndGet();
         if (error) {

@@ -19,7 +19,7 @@ import java.time.Duration;
 final class ServerTranslator {
 
     /** More event loops than this is a typo, not a machine. */
-    static final int MAX_CONCURRENCY = 1024;
+    static final int MAX_CONCURRENCY = ServerSettings.MAX_CONCURRENCY;
 
     private static final String SETTINGS_TYPE = SidecarSettings.getDescriptor().getFullName();
 

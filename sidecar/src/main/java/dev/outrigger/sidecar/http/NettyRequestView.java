@@ -11,12 +11,14 @@ final class NettyRequestView implements RequestView {
     private final HttpRequest request;
     private final String authority;
     private final String pathAndQuery;
+    private final boolean absoluteForm;
 
     NettyRequestView(HttpRequest request) {
         this.request = request;
         String uri = request.uri();
         int scheme = uri.startsWith("http://") ? 7 : uri.startsWith("https://") ? 8 : -1;
-        if (scheme > 0) {
+        this.absoluteForm = scheme > 0;
+        if (absoluteForm) {
             // absolute-form (RFC 9112 3.2.2): the target's authority wins over Host.
             int slash = uri.indexOf('/', scheme);
             this.authority = slash < 0 ? uri.substring(scheme) : uri.substring(scheme, slash);
@@ -25,6 +27,11 @@ final class NettyRequestView implements RequestView {
             this.authority = request.headers().get(HttpHeaderNames.HOST);
             this.pathAndQuery = uri;
         }
+    }
+
+    /** True when the request target was {@code http://authority/path} rather than {@code /path}. */
+    boolean isAbsoluteForm() {
+        return absoluteForm;
     }
 
     @Override

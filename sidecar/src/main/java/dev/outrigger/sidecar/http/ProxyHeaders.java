@@ -59,11 +59,14 @@ final class ProxyHeaders {
         HttpHeaders headers = request.headers();
         removeHopByHop(headers);
         addForwarded(headers, hcm, remoteIp, scheme);
-        String target = new NettyRequestView(request).pathAndQuery();
-        if (!headers.contains(HttpHeaderNames.HOST)) {
+        NettyRequestView view = new NettyRequestView(request);
+        if (view.isAbsoluteForm()) {
+            // RFC 9112 3.2.2: the target's authority replaces Host, as routing already assumed.
+            headers.set(HttpHeaderNames.HOST, view.authority());
+        } else if (!headers.contains(HttpHeaderNames.HOST)) {
             headers.set(HttpHeaderNames.HOST, endpointHostPort);
         }
-        request.setUri(action.rewritePath(target));
+        request.setUri(action.rewritePath(view.pathAndQuery()));
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (action.hostRewrite() != null) {
             headers.set(HttpHeaderNames.HOST, action.hostRewrite());

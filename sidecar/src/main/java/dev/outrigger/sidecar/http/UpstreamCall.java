@@ -99,7 +99,8 @@ final class UpstreamCall implements UpstreamExchange {
             waiting = false;
             pool.cancel(this);
         } else {
-            abandonConnection(timeout);
+            // Not the endpoint's fault: a timeout is counted as such, a client leaving not at all.
+            abandonConnection(false, timeout);
         }
     }
 
@@ -213,16 +214,16 @@ final class UpstreamCall implements UpstreamExchange {
 
     private void fail(ProxyError error) {
         done = true;
-        abandonConnection(false);
+        abandonConnection(true, false);
         exchange.onUpstreamFailed(error);
     }
 
-    private void abandonConnection(boolean timeout) {
+    private void abandonConnection(boolean endpointError, boolean timeout) {
         UpstreamConnection c = connection;
         if (c != null) {
             connection = null;
             cluster.stats().requestAbandoned();
-            endpoint.requestFinished(true, timeout);
+            endpoint.requestFinished(endpointError, timeout);
             c.abort();
         }
     }

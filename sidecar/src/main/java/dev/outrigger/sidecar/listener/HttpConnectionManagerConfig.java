@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param routeTable the inline {@code route_config}
  * @param idleTimeout a downstream connection with no request in flight is closed after this
  *     ({@code common_http_protocol_options.idle_timeout}, default 1h; zero disables)
- * @param maxRequestHeadersBytes limit on the request line plus headers
- *     ({@code max_request_headers_kb}, default 60 KiB)
+ * @param maxRequestHeadersBytes limit on the request headers, 431 beyond
+ *     ({@code max_request_headers_kb}, default 60 KiB; the request line has its own 16 KiB limit)
  * @param generateRequestId set {@code x-request-id} when absent ({@code generate_request_id}, default true)
  * @param preserveExternalRequestId keep a caller's {@code x-request-id} even on an edge listener
  * @param useRemoteAddress the listener is an edge: {@code x-forwarded-proto} is overwritten with
@@ -46,7 +46,7 @@ public record HttpConnectionManagerConfig(
 
     /** Downstream HTTP versions, from Envoy's {@code codec_type}. */
     public enum Codec {
-        /** HTTP/1.1, and HTTP/2 when the client starts with the HTTP/2 preface (Envoy's AUTO). */
+        /** Envoy's AUTO: today HTTP/1.1 only; HTTP/2 detection arrives with HTTP/2 support. */
         AUTO,
         /** HTTP/1.1 only. */
         HTTP1

@@ -8,6 +8,7 @@ import dev.outrigger.sidecar.metrics.ProxyMetrics;
 import dev.outrigger.sidecar.snapshot.BootstrapConfig;
 import dev.outrigger.sidecar.snapshot.DataPlaneSnapshot;
 import dev.outrigger.sidecar.snapshot.ServerSettings;
+import dev.outrigger.sidecar.transport.Transport;
 import dev.outrigger.sidecar.upstream.ClusterManager;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -86,7 +87,7 @@ public final class Sidecar implements AutoCloseable {
         workers = transport.newGroup(concurrency, "outrigger-worker");
         admin = bindOrFail("admin", settings.adminAddress(),
                 () -> AdminServer.start(settings.adminAddress(), transport, new SidecarAdmin(this)));
-        log.info("admin listening on {}", admin.address());
+        log.info("admin listening on {}", hostPort(admin.address()));
         DataPlaneSnapshot snap = snapshot.get();
         clusters = new ClusterManager(snap.clusters(), metrics, transport);
         for (ListenerConfig lc : snap.listeners()) {
@@ -104,7 +105,7 @@ public final class Sidecar implements AutoCloseable {
                     .channel());
             listeners.put(lc.name(), ctx);
             serverChannels.put(lc.name(), ch);
-            log.info("listener '{}' listening on {}", lc.name(), ch.localAddress());
+            log.info("listener '{}' listening on {}", lc.name(), hostPort((InetSocketAddress) ch.localAddress()));
         }
         state.set(Lifecycle.LIVE);
         log.info("ready: {} listener(s), {} cluster(s)", listeners.size(), snap.clusters().size());
@@ -128,6 +129,11 @@ public final class Sidecar implements AutoCloseable {
             throw new StartupException(what + " cannot bind " + address.getHostString() + ":" + address.getPort()
                     + ": " + (cut >= 0 ? reason.substring(cut + 3) : reason), e);
         }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The current lifecycle state. */
@@ -162,7 +168,8 @@ public final class Sidecar implements AutoCloseable {
         if (!state.compareAndSet(Lifecycle.LIVE, Lifecycle.DRAINING)) {
             return drained;
         }
-        log.info("draining: {} open connection(s), deadline {}", openConnections(), settings.drainTimeout());
+        log.info("draining: {} open connection(s), deadline {} ms", openConnections(),
+                settings.drainTimeout().toMillis());
         serverChannels.values().forEach(Channel::close);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (ListenerContext l : listeners.values()) {

@@ -25,6 +25,8 @@ public record ServerSettings(
 
     /** Default admin address. */
     public static final InetSocketAddress DEFAULT_ADMIN_ADDRESS = new InetSocketAddress("127.0.0.1", 15000);
+    /** Most event-loop threads a process may ask for. */
+    public static final int MAX_CONCURRENCY = 1024;
     /** Default drain timeout. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 

@@ -2,7 +2,7 @@ package dev.outrigger.sidecar.upstream;
 
 import dev.outrigger.sidecar.cluster.ClusterConfig;
 import dev.outrigger.sidecar.metrics.ProxyMetrics;
-import dev.outrigger.sidecar.server.Transport;
+import dev.outrigger.sidecar.transport.Transport;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.outrigger.sidecar.cluster.EndpointState;
 import dev.outrigger.sidecar.cluster.LoadBalancer;
 import dev.outrigger.sidecar.cluster.LoadBalancers;
 import dev.outrigger.sidecar.metrics.ClusterStats;
-import dev.outrigger.sidecar.server.Transport;
+import dev.outrigger.sidecar.transport.Transport;
 import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

@@ -117,6 +117,17 @@ class CliTest {
     }
 
     @Test
+    void runRejectsBadFlagValuesAsUsageErrors() throws IOException {
+        Path f = Files.writeString(dir.resolve("flags.yaml"), config(15001, 8080));
+        Result concurrency = run("run", "--config", f.toString(), "--concurrency", "5000");
+        assertEquals(2, concurrency.code());
+        assertTrue(concurrency.err().contains("--concurrency must be 0 (one per CPU) to 1024, got 5000"), concurrency.err());
+        Result admin = run("run", "--config", f.toString(), "--admin-address", "localhost:15000");
+        assertEquals(2, admin.code());
+        assertTrue(admin.err().contains("--admin-address needs an IP address, got 'localhost'"), admin.err());
+    }
+
+    @Test
     void runFailsWithOneClearLineWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Path f = Files.writeString(dir.resolve("taken.yaml"), config(taken.getLocalPort(), 8080));

@@ -51,6 +51,38 @@ class ProxyHttp1Test {
     }
 
     @Test
+    void endpointWeightsSkewTheRotation() throws Exception {
+        try (TestUpstream a = TestUpstream.named("a"); TestUpstream b = TestUpstream.named("b")) {
+            String weighted = "{name: ab, type: STATIC, connect_timeout: 1s, load_assignment: {cluster_name: ab, "
+                    + "endpoints: [{lb_endpoints: ["
+                    + "{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: " + a.port() + "}}}, "
+                    + "load_balancing_weight: 3}, "
+                    + "{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: " + b.port() + "}}}}]}]}}";
+            try (ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("ab"), weighted));
+                    RawHttpClient client = proxy.client("outbound")) {
+                StringBuilder order = new StringBuilder();
+                for (int i = 0; i < 40; i++) {
+                    order.append(client.get("/w").text());
+                }
+                assertEquals(30, order.chars().filter(c -> c == 'a').count(), order.toString());
+                assertTrue(order.indexOf("aaaa") < 0, "turns are spread out: " + order);
+            }
+        }
+    }
+
+    @Test
+    void absoluteFormTargetsSetTheUpstreamHost() throws Exception {
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            Response r = client.request("GET", "http://target.example:8080/p?q=1", "other.example", Map.of(), null);
+            assertEquals(200, r.status());
+            assertEquals("/p?q=1", a.lastRequest().uri(), "origin form upstream");
+            assertEquals("target.example:8080", a.lastRequest().header("host"), "the target's authority wins");
+        }
+    }
+
+    @Test
     void keepAliveReusesOneUpstreamConnection() throws Exception {
         try (TestUpstream a = TestUpstream.named("a");
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));

@@ -1,4 +1,4 @@
-package dev.outrigger.sidecar.server;
+package dev.outrigger.sidecar.transport;
 
 import dev.outrigger.sidecar.snapshot.ServerSettings;
 import io.netty.channel.EventLoopGroup;

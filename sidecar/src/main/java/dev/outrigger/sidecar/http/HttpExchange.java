@@ -151,6 +151,15 @@ final class HttpExchange {
             }
             return;
         }
+        if (content.decoderResult().isFailure()) {
+            // A broken body (a bad chunk size, say) must not reach the upstream as if it were complete.
+            ProxyError error = ProxyError.ofDecoderFailure(content.decoderResult().cause());
+            content.release();
+            malformed = true;
+            call.cancel(false);
+            onUpstreamFailed(error);
+            return;
+        }
         call.sendBody(content);
         if (content instanceof LastHttpContent) {
             requestComplete = true;

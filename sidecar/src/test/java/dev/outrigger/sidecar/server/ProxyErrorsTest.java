@@ -45,6 +45,23 @@ class ProxyErrorsTest {
     }
 
     @Test
+    void aMalformedChunkedBodyIs400AndNeverReachesTheUpstreamAsComplete() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok("should not happen").delay(java.time.Duration.ofSeconds(5)));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            client.send("POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\nzz\r\nbroken\r\n0\r\n\r\n");
+            Response r = client.read();
+            assertLocalError(r, 400, "bad_request");
+            assertEquals("close", r.header("connection"));
+            assertTrue(client.isClosedByPeer());
+            dev.outrigger.testing.Await.until("the upstream connection is closed", java.time.Duration.ofSeconds(5),
+                    () -> a.connectionsAccepted() == 0 || a.connectionsClosed() == a.connectionsAccepted());
+            assertEquals(0, a.requests().size(), "the upstream never saw a complete request");
+        }
+    }
+
+    @Test
     void missingClusterIs503() throws Exception {
         try (TestUpstream a = TestUpstream.named("a");
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("nowhere"), cluster("a", a)));

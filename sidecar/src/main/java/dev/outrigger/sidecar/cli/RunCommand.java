@@ -43,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Signals first: a SIGTERM during start-up must still end in a drain and exit 0.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
         BootstrapConfig bootstrap;
         try {
             bootstrap = withOverrides(ConfigLoader.load(config));
@@ -55,14 +58,11 @@ final class RunCommand implements Callable<Integer> {
         }
         Sidecar sidecar;
         try {
-            sidecar = Sidecar.start(bootstrap, config.toString());
+            sidecar = Sidecar.start(bootstrap, config.toString(), stop::countDown);
         } catch (StartupException e) {
             spec.commandLine().getErr().println("outrigger: cannot start: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onTerminate(stop::countDown);
-        sidecar.onDrainRequested(stop::countDown);
         stop.await();
         try {
             sidecar.drain().get();

@@ -49,6 +49,7 @@ final class HttpExchange {
     private final long startNanos = System.nanoTime();
     private final boolean clientKeepAlive;
     private final boolean http10;
+    private final boolean expectsContinue;
 
     private RouteSelection selection;
     private ForwardAction action;
@@ -71,6 +72,7 @@ final class HttpExchange {
         this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.requestComplete = request instanceof LastHttpContent;
+        this.expectsContinue = !http10 && HttpUtil.is100ContinueExpected(request);
     }
 
     boolean isRequestComplete() {
@@ -89,8 +91,17 @@ final class HttpExchange {
             localReply(ProxyError.ofDecoderFailure(request.decoderResult().cause()), 0);
             return;
         }
-        if (!http10 && !request.headers().contains(HttpHeaderNames.HOST)) {
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || (hosts == 0 && !http10)) {
+            // RFC 9112 3.2: exactly one Host; two could route here and be read differently upstream.
             localReply(ProxyError.BAD_REQUEST, 0);
+            return;
+        }
+        if (http10) {
+            // RFC 9110 10.1.1: an expectation in an HTTP/1.0 request is ignored.
+            request.headers().remove(HttpHeaderNames.EXPECT);
+        } else if (request.headers().contains(HttpHeaderNames.EXPECT) && !expectsContinue) {
+            localReply(ProxyError.EXPECTATION_FAILED, 0);
             return;
         }
         NettyRequestView view = new NettyRequestView(request);
@@ -122,18 +133,18 @@ final class HttpExchange {
             localReply(ProxyError.NO_HEALTHY_UPSTREAM, 0);
             return;
         }
-        ProxyHeaders.prepareUpstreamRequest(request, f, listener.http(), conn.remoteIp(), listener.scheme(),
-                endpoint.config().hostPort());
-        selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
-        if (HttpUtil.is100ContinueExpected(request)) {
+        if (expectsContinue) {
             // Like Envoy, answer 100-continue here; the upstream never sees the expectation.
             request.headers().remove(HttpHeaderNames.EXPECT);
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        if (requestComplete) {
-            armTimer();
-        }
+        ProxyHeaders.prepareUpstreamRequest(request, f, listener.http(), conn.remoteIp(), listener.scheme(),
+                endpoint.config().hostPort());
+        selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
+        // The timer also bounds the wait for a pooled connection; if the body is still coming
+        // when the connection is ready, it restarts once the request is complete.
+        armTimer();
         call = new UpstreamCall(this, ctx, request, cluster, endpoint);
         call.start();
     }
@@ -147,7 +158,11 @@ final class HttpExchange {
                 // The rest of a request already answered: the connection can serve the next one.
                 discardingBody = false;
                 requestComplete = true;
-                conn.exchangeFinished(this, true);
+                boolean reuse = !conn.isDraining();
+                if (!reuse) {
+                    ctx.close();
+                }
+                conn.exchangeFinished(this, reuse);
             }
             return;
         }
@@ -192,6 +207,14 @@ final class HttpExchange {
     }
 
     // ---- events from the upstream call
+
+    void onUpstreamConnected() {
+        if (!requestComplete) {
+            // The body flows now; the route timeout counts from its end, as in Envoy.
+            cancelTimer();
+        }
+        conn.maybeRead();
+    }
 
     void onUpstreamWritable() {
         conn.maybeRead();
@@ -259,8 +282,9 @@ final class HttpExchange {
         finished = true;
         cancelTimer();
         status = response.status().code();
-        // A small unread body is read and dropped so the connection can be kept; a large one is not worth it.
-        discardingBody = !requestComplete && !malformed && smallBody();
+        // A small unread body is read and dropped so the connection can be kept; a large one is not
+        // worth it, and a client waiting for 100-continue will not send its body at all.
+        discardingBody = !requestComplete && !malformed && !expectsContinue && smallBody();
         keepAlive = clientKeepAlive && !malformed && (requestComplete || discardingBody) && !conn.isDraining();
         discardingBody &= keepAlive;
         setConnectionHeader(response.headers());

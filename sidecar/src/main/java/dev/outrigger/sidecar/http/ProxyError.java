@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 public enum ProxyError {
     /** The request could not be parsed. */
     BAD_REQUEST(400, "bad_request", "malformed request"),
+    /** The request has an {@code Expect} other than {@code 100-continue}. */
+    EXPECTATION_FAILED(417, "expectation_failed", "unsupported expectation"),
     /** The request line was longer than allowed. */
     URI_TOO_LONG(414, "uri_too_long", "request line too long"),
     /** The request headers were larger than {@code max_request_headers_kb}. */

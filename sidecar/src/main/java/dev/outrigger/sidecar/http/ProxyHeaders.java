@@ -35,7 +35,7 @@ final class ProxyHeaders {
         for (String value : connection) {
             for (String name : value.split(",")) {
                 String n = name.trim();
-                if (!n.isEmpty() && !n.equalsIgnoreCase("transfer-encoding")) {
+                if (!n.isEmpty() && !isEndToEndEssential(n)) {
                     headers.remove(n);
                 }
             }
@@ -74,11 +74,11 @@ final class ProxyHeaders {
     }
 
     /**
-     * Turns an upstream response into the one sent downstream: hop-by-hop headers out, and a body
-     * the upstream delimits by closing re-framed as chunked so the client connection can live on.
+     * Turns an upstream response into the one sent downstream: hop-by-hop headers out; a body
+     * without a length goes chunked to an HTTP/1.1 client, so its connection can live on, and
+     * raw, ended by closing, to an HTTP/1.0 client.
      *
-     * @return false if the client connection must close after this response (an HTTP/1.0 client
-     *     cannot receive chunks)
+     * @return false if the client connection must close after this response
      */
     static boolean prepareDownstreamResponse(HttpResponse response, HttpMethod requestMethod, boolean http10Client) {
         HttpHeaders headers = response.headers();
@@ -86,15 +86,25 @@ final class ProxyHeaders {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         int status = response.status().code();
         boolean mayHaveBody = status != 204 && status != 304 && !HttpMethod.HEAD.equals(requestMethod);
-        boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
-        if (framed || !mayHaveBody) {
+        if (!mayHaveBody || HttpUtil.isContentLengthSet(response)) {
             return true;
         }
         if (http10Client) {
+            // HTTP/1.0 knows no chunks (RFC 9112 6.1): send the body raw and end it by closing.
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
             return false;
         }
         headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         return true;
+    }
+
+    /**
+     * Headers a peer may not make hop-by-hop by naming them in {@code Connection}: removing the
+     * framing or the Host would let one request be read as two, or reach another host.
+     */
+    private static boolean isEndToEndEssential(String name) {
+        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("host");
     }
 
     /** Sets {@code x-forwarded-for}, {@code x-forwarded-proto} and {@code x-request-id} on a request going upstream. */

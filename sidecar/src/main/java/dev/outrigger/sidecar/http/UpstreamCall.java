@@ -119,7 +119,7 @@ final class UpstreamCall implements UpstreamExchange {
         pendingBody.writeTo(c);
         c.flush();
         c.read();
-        exchange.onUpstreamWritable();
+        exchange.onUpstreamConnected();
     }
 
     @Override
@@ -161,6 +161,11 @@ final class UpstreamCall implements UpstreamExchange {
         } else if (skippingInformational) {
             skippingInformational = !(msg instanceof LastHttpContent);
             ReferenceCountUtil.release(msg);
+            return;
+        } else if (msg.decoderResult().isFailure()) {
+            // A broken body (a bad chunk size): cut the response off, never end it as if complete.
+            ReferenceCountUtil.release(msg);
+            fail(ProxyError.BAD_UPSTREAM_RESPONSE);
             return;
         }
         if (msg instanceof LastHttpContent) {

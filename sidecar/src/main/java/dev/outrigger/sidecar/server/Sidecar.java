@@ -48,9 +48,10 @@ public final class Sidecar implements AutoCloseable {
     private EventLoopGroup workers;
     private AdminServer admin;
     private ClusterManager clusters;
-    private Runnable drainRequested = this::drain;
+    private final Runnable drainRequested;
 
-    private Sidecar(BootstrapConfig config, String configPath) {
+    private Sidecar(BootstrapConfig config, String configPath, Runnable drainRequested) {
+        this.drainRequested = drainRequested == null ? this::drain : drainRequested;
         this.settings = config.server();
         this.configPath = configPath;
         this.snapshot = new AtomicReference<>(config.snapshot());
@@ -67,9 +68,18 @@ public final class Sidecar implements AutoCloseable {
      * @param configPath the file it came from, for {@code /server_info}
      */
     public static Sidecar start(BootstrapConfig config, String configPath) throws StartupException {
+        return start(config, configPath, null);
+    }
+
+    /**
+     * Starts a sidecar whose {@code POST /drain} runs {@code drainRequested} (the CLI's: drain,
+     * then exit) instead of only draining. It may run while the sidecar is still starting.
+     */
+    public static Sidecar start(BootstrapConfig config, String configPath, Runnable drainRequested)
+            throws StartupException {
         Sidecar s;
         try {
-            s = new Sidecar(config, configPath);
+            s = new Sidecar(config, configPath, drainRequested);
         } catch (IllegalStateException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -153,11 +163,6 @@ public final class Sidecar implements AutoCloseable {
     /** The bound admin address. */
     public InetSocketAddress adminAddress() {
         return admin.address();
-    }
-
-    /** Sets what happens when draining is asked for over the admin endpoint (the CLI exits). */
-    public void onDrainRequested(Runnable action) {
-        this.drainRequested = action;
     }
 
     /**

@@ -83,8 +83,13 @@ public final class Http1ConnectionPool {
         } else if (cluster.limits().tryReservePending()) {
             waiters.addLast(exchange);
             waiterCount = waiters.size();
-            // Another loop may hold idle connections that count against the limit.
-            cluster.askForIdleConnections(this);
+            // A loop that freed a slot just before the line above saw no waiter and nudged no one;
+            // trying again now closes that window: either it sees our waiter or we see its slot.
+            serveWaiters();
+            if (hasWaiters()) {
+                // Another loop may hold idle connections that count against the limit.
+                cluster.askForIdleConnections(this);
+            }
         } else {
             cluster.stats().overflow();
             exchange.onUpstreamFailure(UpstreamFailure.OVERFLOW);

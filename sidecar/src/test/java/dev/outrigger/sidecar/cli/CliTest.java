@@ -3,6 +3,7 @@ package dev.outrigger.sidecar.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.testing.Reply;
 import dev.outrigger.testing.TestUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -151,13 +152,14 @@ class CliTest {
     }
 
     @Test
-    void runServesThenDrainsOnSigtermAndExitsZero() throws Exception {
-        try (TestUpstream app = TestUpstream.named("app")) {
+    void runServesThenOnSigtermFinishesTheInFlightRequestAndExitsZero() throws Exception {
+        try (TestUpstream app = TestUpstream.start("app", r -> r.uri().equals("/slow")
+                ? Reply.ok("slow done").delay(java.time.Duration.ofMillis(800)) : Reply.ok("app"))) {
             int listen = freePort();
             int admin = freePort();
             Path f = Files.writeString(dir.resolve("run.yaml"), config(listen, app.port()));
             Process p = start("run", "--config", f.toString(), "--admin-address", "127.0.0.1:" + admin,
-                    "--concurrency", "1", "--drain-timeout", "2s");
+                    "--concurrency", "1", "--drain-timeout", "5s");
             try {
                 HttpClient http = HttpClient.newHttpClient();
                 awaitReady(p);
@@ -168,7 +170,13 @@ class CliTest {
                 assertEquals(200, r.statusCode());
                 assertEquals("app", r.body());
 
-                p.destroy(); // SIGTERM
+                var slow = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listen + "/slow")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                app.awaitRequests(2, java.time.Duration.ofSeconds(10));
+                p.destroy(); // SIGTERM while /slow is in flight
+                HttpResponse<String> finished = slow.get(10, TimeUnit.SECONDS);
+                assertEquals(200, finished.statusCode());
+                assertEquals("slow done", finished.body());
                 assertTrue(p.waitFor(20, TimeUnit.SECONDS), "process exits after draining");
                 assertEquals(0, p.exitValue());
             } finally {
@@ -177,7 +185,6 @@ class CliTest {
         }
     }
 
-    /** Waits for the process to log that it is ready (it logs to stderr). */
     @Test
     void runExitsZeroAfterPostDrain() throws Exception {
         try (TestUpstream app = TestUpstream.named("app")) {

@@ -50,6 +50,23 @@ class DrainTest {
     }
 
     @Test
+    void aConnectionDiscardingABodyClosesWhenDrainingBeganMeanwhile() throws Exception {
+        String vhosts = "[{name: only, domains: ['api.local'], routes: [{match: {prefix: '/'}, route: {cluster: a}}]}]";
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(vhosts, cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            client.send("POST / HTTP/1.1\r\nHost: elsewhere\r\nContent-Length: 10\r\n\r\nfirst");
+            Response r = client.read();
+            assertEquals(404, r.status());
+            assertEquals(null, r.header("connection"), "kept: the rest of the small body will be dropped");
+            CompletableFuture<Void> drained = proxy.sidecar().drain();
+            client.send("-half");
+            assertTrue(client.isClosedByPeer(), "closed once the body is done, not kept open until the deadline");
+            drained.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void drainDeadlineClosesWhatIsStillOpen() throws Exception {
         try (TestUpstream hang = TestUpstream.start("hang", r -> Reply.hang())) {
             String yaml = bootstrap(catchAll("hang"), cluster("hang", hang)).replace("admin:", """

@@ -46,7 +46,7 @@ class ProxyErrorsTest {
 
     @Test
     void aMalformedChunkedBodyIs400AndNeverReachesTheUpstreamAsComplete() throws Exception {
-        try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok("should not happen").delay(java.time.Duration.ofSeconds(5)));
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok(r.uri()));
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
                 RawHttpClient client = proxy.client("outbound")) {
             client.send("POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -55,9 +55,11 @@ class ProxyErrorsTest {
             assertLocalError(r, 400, "bad_request");
             assertEquals("close", r.header("connection"));
             assertTrue(client.isClosedByPeer());
-            dev.outrigger.testing.Await.until("the upstream connection is closed", java.time.Duration.ofSeconds(5),
-                    () -> a.connectionsAccepted() == 0 || a.connectionsClosed() == a.connectionsAccepted());
-            assertEquals(0, a.requests().size(), "the upstream never saw a complete request");
+            try (RawHttpClient next = proxy.client("outbound")) {
+                assertEquals("/next", next.get("/next").text());
+            }
+            assertEquals(List.of("/next"), a.requests().stream().map(dev.outrigger.testing.RecordedRequest::uri).toList(),
+                    "the upstream never saw the broken request as a complete one");
         }
     }
 
@@ -138,6 +140,41 @@ class ProxyErrorsTest {
             long start = System.nanoTime();
             assertLocalError(client.get("/"), 504, "upstream_timeout");
             assertTrue(System.nanoTime() - start >= 150_000_000L, "the timeout must not fire early");
+        }
+    }
+
+    @Test
+    void aMalformedUpstreamChunkIsCutOffAndItsConnectionNotReused() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> r.uri().equals("/broken")
+                        ? Reply.raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nmore\r\n")
+                        : Reply.ok("fine"));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            client.send("GET /broken HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThrows(java.io.EOFException.class, client::read,
+                    "the client must see the response cut off, never a clean end");
+            try (RawHttpClient next = proxy.client("outbound")) {
+                assertEquals("fine", next.get("/ok").text(), "the broken connection did not go back to the pool");
+            }
+            assertEquals(2, a.connectionsAccepted());
+        }
+    }
+
+    @Test
+    void theRouteTimeoutAlsoBoundsTheWaitForAConnectionWhileTheBodyIsIncomplete() throws Exception {
+        String limits = "circuit_breakers: {per_host_thresholds: [{max_connections: 1}]},";
+        String vhosts = "[{name: all, domains: ['*'], routes: ["
+                + "{match: {path: /hold}, route: {cluster: a, timeout: 0s}}, "
+                + "{match: {prefix: '/'}, route: {cluster: a, timeout: 0.3s}}]}]";
+        try (TestUpstream a = TestUpstream.start("a", r -> r.uri().equals("/hold") ? Reply.hang() : Reply.ok("ok"));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(vhosts, cluster("a", limits, a)));
+                RawHttpClient holder = proxy.client("outbound");
+                RawHttpClient waiter = proxy.client("outbound")) {
+            holder.send("GET /hold HTTP/1.1\r\nHost: h\r\n\r\n");
+            a.awaitRequests(1, java.time.Duration.ofSeconds(5));
+            // Half a body, then nothing: the request waits for the only connection and never completes.
+            waiter.send("POST /wait HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nhalf");
+            assertLocalError(waiter.read(), 504, "upstream_timeout");
         }
     }
 

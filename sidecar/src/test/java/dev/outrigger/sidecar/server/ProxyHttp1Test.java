@@ -191,10 +191,11 @@ class ProxyHttp1Test {
         try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok("ten").chunked());
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
                 RawHttpClient client = proxy.client("outbound")) {
-            client.send("GET /old HTTP/1.0\r\n\r\n");
+            client.send("GET /old HTTP/1.0\r\nExpect: 100-continue\r\n\r\n");
             Response r = client.read();
-            assertEquals(200, r.status());
-            assertEquals("ten", r.text());
+            assertEquals(200, r.status(), "an HTTP/1.0 expectation is ignored, not answered 100 or 417");
+            assertNull(r.header("transfer-encoding"), "HTTP/1.0 knows no chunked encoding");
+            assertEquals("ten", r.text(), "raw body, ended by the close");
             assertTrue(client.isClosedByPeer());
             assertNotNull(a.lastRequest().header("host"), "HTTP/1.1 upstream requests always carry Host");
         }
@@ -230,6 +231,52 @@ class ProxyHttp1Test {
             assertNull(noContent.header("transfer-encoding"));
             assertEquals("a body the HEAD response must not carry", client.get("/").text(),
                     "the connection is still in sync after both");
+        }
+    }
+
+    @Test
+    void connectionHeaderCannotStripFramingOrHost() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok(r.method() + " " + r.uri() + " " + r.body()));
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            String smuggled = "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
+            client.send("POST /a HTTP/1.1\r\nHost: svc\r\nConnection: content-length, host, transfer-encoding\r\n"
+                    + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled);
+            Response r = client.read();
+            assertEquals("POST /a " + smuggled, r.text(), "the body stays the body");
+            assertEquals(1, a.requests().size(), "no second request appeared upstream");
+            assertEquals("svc", a.lastRequest().header("host"));
+            assertEquals(String.valueOf(smuggled.length()), a.lastRequest().header("content-length"));
+        }
+    }
+
+    @Test
+    void duplicateHostAndUnknownExpectationsAreRejected() throws Exception {
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            client.send("GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n");
+            Response twoHosts = client.read();
+            assertEquals(400, twoHosts.status());
+            assertEquals("bad_request", twoHosts.header("x-outrigger-error"));
+            Response expect = client.request("GET", "/", "h", Map.of("Expect", "something-else"), null);
+            assertEquals(417, expect.status());
+            assertEquals("expectation_failed", expect.header("x-outrigger-error"));
+            assertEquals(0, a.requests().size());
+        }
+    }
+
+    @Test
+    void aLocalReplyToA100ContinueRequestClosesInsteadOfWaitingForTheBody() throws Exception {
+        String vhosts = "[{name: only, domains: ['api.local'], routes: [{match: {prefix: '/'}, route: {cluster: a}}]}]";
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(vhosts, cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            client.send("PUT / HTTP/1.1\r\nHost: elsewhere\r\nContent-Length: 40\r\nExpect: 100-continue\r\n\r\n");
+            Response r = client.read();
+            assertEquals(404, r.status(), "no 100 Continue first: the client must not send its body");
+            assertEquals("close", r.header("connection"));
+            assertTrue(client.isClosedByPeer());
         }
     }
 

@@ -13,6 +13,7 @@ import dev.outrigger.testing.TestUpstream;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.ResourceLeakDetector;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -23,13 +24,51 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A gibibyte each way through the proxy with memory that stays flat: bodies are streamed with
- * backpressure, never aggregated. The test JVM has a 512 MiB heap, so buffering would fail outright.
+ * backpressure, never aggregated, never copied to the heap. Two measures: the buffer allocator's
+ * peak (what backpressure bounds) and the heap the proxy's event-loop threads allocated in all
+ * (what a {@code byte[]} copy would blow up). The test JVM has a 512 MiB heap besides.
  */
 class StreamingTest {
 
     private static final long GIB = 1L << 30;
+    /** Heap the proxy's event loops may allocate while moving 2 GiB: a copy of the bodies would be 2 GiB. */
+    private static final long MAX_WORKER_HEAP_ALLOCATION = 64L << 20;
+
+    /** What {@link #workerHeapAllocated} said at the end of the last transfer, before its proxy stopped. */
+    private static long lastWorkerHeap;
+
+    /** Bytes of heap allocated by the event-loop threads of the running proxy (each test starts its own). */
+    private static long workerHeapAllocated() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("outrigger-worker")) {
+                total += Math.max(0, threads.getThreadAllocatedBytes(t.getId()));
+            }
+        }
+        return total;
+    }
+
     /** Buffer memory of the default allocator (proxy and test upstream together) may not exceed this at any moment. */
     private static final long MAX_POOLED_BYTES = 4L << 20;
+
+    @Test
+    void eventLoopsAllocateNoHeapInProportionToTheBody() throws Exception {
+        // Paranoid leak detection records a stack trace per buffer access, which would swamp
+        // the measurement; the other tests here move the same bytes with it on.
+        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        try {
+            oneGibibyteUploadStreamsWithBoundedMemory();
+            long heap = lastWorkerHeap;
+            oneGibibyteDownloadStreamsWithBoundedMemory();
+            heap += lastWorkerHeap;
+            assertTrue(heap < MAX_WORKER_HEAP_ALLOCATION, "event loops allocated " + heap + " heap bytes for 2 GiB");
+        } finally {
+            ResourceLeakDetector.setLevel(level);
+        }
+    }
 
     @Test
     void oneGibibyteUploadStreamsWithBoundedMemory() throws Exception {
@@ -52,6 +91,7 @@ class StreamingTest {
             }
             assertEquals(GIB, a.lastRequest().bodyBytes());
             assertTrue(memory.peak() < MAX_POOLED_BYTES, "peak pooled memory " + memory.peak());
+            lastWorkerHeap = workerHeapAllocated();
         }
     }
 
@@ -77,6 +117,7 @@ class StreamingTest {
             }
             assertEquals(GIB, got);
             assertTrue(memory.peak() < MAX_POOLED_BYTES, "peak pooled memory " + memory.peak());
+            lastWorkerHeap = workerHeapAllocated();
         }
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code outrigger demo-upstream}: runs a {@link DemoUpstream} until SIGTERM or SIGINT. */
-@Command(name = "demo-upstream", mixinStandardHelpOptions = true,
+@Command(name = "demo-upstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run a tiny HTTP server on 127.0.0.1 that names itself and echoes the proxy's headers, "
                 + "to put behind Outrigger when trying it out.")
 final class DemoUpstreamCommand implements Callable<Integer> {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code outrigger run --config FILE}: runs the sidecar until SIGTERM, SIGINT or {@code POST /drain}. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run the sidecar on a bootstrap file until SIGTERM/SIGINT or POST /drain, then drain and exit 0.")
 final class RunCommand implements Callable<Integer> {
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code outrigger validate FILE}: checks a bootstrap file without starting anything. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Check a bootstrap file; exit 0 if Outrigger can run it, 1 with the file, line and field if not.")
 final class ValidateCommand implements Callable<Integer> {
 

@@ -118,6 +118,15 @@ class CliTest {
     }
 
     @Test
+    void everyCommandReportsTheVersion() {
+        for (String[] args : new String[][] {{"--version"}, {"run", "-V"}, {"validate", "-V"}, {"demo-upstream", "-V"}}) {
+            Result r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args));
+            assertTrue(r.out().startsWith("outrigger "), String.join(" ", args) + ": " + r.out());
+        }
+    }
+
+    @Test
     void runRejectsBadFlagValuesAsUsageErrors() throws IOException {
         Path f = Files.writeString(dir.resolve("flags.yaml"), config(15001, 8080));
         Result concurrency = run("run", "--config", f.toString(), "--concurrency", "5000");

@@ -4,6 +4,7 @@ import static dev.outrigger.sidecar.server.TestConfigs.bootstrap;
 import static dev.outrigger.sidecar.server.TestConfigs.bootstrapWithHcm;
 import static dev.outrigger.sidecar.server.TestConfigs.catchAll;
 import static dev.outrigger.sidecar.server.TestConfigs.cluster;
+import static dev.outrigger.sidecar.server.TestConfigs.withSidecarSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,16 +23,10 @@ class ConnectionPoolTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static final String EVENT_LOOPS = """
-            bootstrap_extensions:
-            - name: outrigger.sidecar
-              typed_config: {"@type": type.googleapis.com/outrigger.bootstrap.v1.SidecarSettings, concurrency: %d}
-            admin:""";
-
     /** Six clients at once against an endpoint limited to one connection; every one must be answered. */
     private static void sixConcurrentRequests(int eventLoops, TestUpstream a) throws Exception {
         String limits = "circuit_breakers: {per_host_thresholds: [{max_connections: 1}]},";
-        String yaml = bootstrap(catchAll("a"), cluster("a", limits, a)).replace("admin:", EVENT_LOOPS.formatted(eventLoops));
+        String yaml = withSidecarSettings(bootstrap(catchAll("a"), cluster("a", limits, a)), "concurrency: " + eventLoops);
         try (ProxyFixture proxy = ProxyFixture.start(yaml)) {
             List<RawHttpClient> clients = new ArrayList<>();
             try {

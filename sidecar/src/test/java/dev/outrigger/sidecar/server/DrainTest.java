@@ -3,6 +3,7 @@ package dev.outrigger.sidecar.server;
 import static dev.outrigger.sidecar.server.TestConfigs.bootstrap;
 import static dev.outrigger.sidecar.server.TestConfigs.catchAll;
 import static dev.outrigger.sidecar.server.TestConfigs.cluster;
+import static dev.outrigger.sidecar.server.TestConfigs.withSidecarSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,11 +70,7 @@ class DrainTest {
     @Test
     void drainDeadlineClosesWhatIsStillOpen() throws Exception {
         try (TestUpstream hang = TestUpstream.start("hang", r -> Reply.hang())) {
-            String yaml = bootstrap(catchAll("hang"), cluster("hang", hang)).replace("admin:", """
-                    bootstrap_extensions:
-                    - name: outrigger.sidecar
-                      typed_config: {"@type": type.googleapis.com/outrigger.bootstrap.v1.SidecarSettings, drain_timeout: 0.3s}
-                    admin:""");
+            String yaml = withSidecarSettings(bootstrap(catchAll("hang"), cluster("hang", hang)), "drain_timeout: 0.3s");
             try (ProxyFixture proxy = ProxyFixture.start(yaml); RawHttpClient client = proxy.client("outbound")) {
                 client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
                 hang.awaitRequests(1, Duration.ofSeconds(5));

@@ -3,6 +3,7 @@ package dev.outrigger.sidecar.server;
 import static dev.outrigger.sidecar.server.TestConfigs.bootstrap;
 import static dev.outrigger.sidecar.server.TestConfigs.catchAll;
 import static dev.outrigger.sidecar.server.TestConfigs.cluster;
+import static dev.outrigger.sidecar.server.TestConfigs.withSidecarSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -204,11 +205,7 @@ class ProxyHttp1Test {
     @Test
     void theNioTransportServesTheSameWay() throws Exception {
         try (TestUpstream a = TestUpstream.named("a")) {
-            String yaml = bootstrap(catchAll("a"), cluster("a", a)).replace("admin:", """
-                    bootstrap_extensions:
-                    - name: outrigger.sidecar
-                      typed_config: {"@type": type.googleapis.com/outrigger.bootstrap.v1.SidecarSettings, transport: NIO}
-                    admin:""");
+            String yaml = withSidecarSettings(bootstrap(catchAll("a"), cluster("a", a)), "transport: NIO");
             try (ProxyFixture proxy = ProxyFixture.start(yaml); RawHttpClient client = proxy.client("outbound")) {
                 assertEquals("a", client.get("/").text());
                 assertTrue(proxy.admin("/server_info").contains("\"transport\": \"nio\""),

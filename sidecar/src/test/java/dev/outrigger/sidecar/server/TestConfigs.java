@@ -40,6 +40,15 @@ final class TestConfigs {
                 """.formatted(hcmExtraJson, virtualHostsJson, String.join(", ", clustersJson));
     }
 
+    /** {@code yaml} (from {@link #bootstrap}) with Outrigger's SidecarSettings, e.g. {@code "concurrency: 1"}. */
+    static String withSidecarSettings(String yaml, String settings) {
+        return yaml.replace("admin:", """
+                bootstrap_extensions:
+                - name: outrigger.sidecar
+                  typed_config: {"@type": type.googleapis.com/outrigger.bootstrap.v1.SidecarSettings, %s}
+                admin:""".formatted(settings));
+    }
+
     /** Virtual hosts sending everything to {@code cluster}. */
     static String catchAll(String cluster) {
         return "[{name: all, domains: ['*'], routes: [{match: {prefix: '/'}, route: {cluster: " + cluster + "}}]}]";

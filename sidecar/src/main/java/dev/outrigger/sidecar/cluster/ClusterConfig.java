@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.cluster;
 
+import dev.outrigger.sidecar.snapshot.Http2Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -13,13 +14,23 @@ import java.util.Objects;
  * @param lbPolicy how an endpoint is chosen for a request
  * @param endpoints the endpoints, in configuration order
  * @param pool connection pool limits
+ * @param protocol which HTTP version requests to the endpoints use
+ * @param http2 HTTP/2 settings offered to the endpoints when {@code protocol} may be HTTP/2
  */
 public record ClusterConfig(
         String name,
         Duration connectTimeout,
         LbPolicy lbPolicy,
         List<EndpointConfig> endpoints,
-        ConnectionPoolSettings pool) {
+        ConnectionPoolSettings pool,
+        UpstreamProtocol protocol,
+        Http2Settings http2) {
+
+    /** A cluster spoken to in HTTP/1.1. */
+    public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
+            ConnectionPoolSettings pool) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, UpstreamProtocol.HTTP1, Http2Settings.DEFAULTS);
+    }
 
     /** Envoy's default {@code connect_timeout}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -30,5 +41,7 @@ public record ClusterConfig(
         Objects.requireNonNull(lbPolicy, "lbPolicy");
         endpoints = List.copyOf(endpoints);
         Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(http2, "http2");
     }
 }

@@ -1,5 +1,9 @@
 package dev.outrigger.sidecar.http;
 
+import dev.outrigger.sidecar.downstream.Drainable;
+import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -21,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * more request body and its upstream connection has room; that is the whole of backpressure
  * towards the client. Everything here runs on the connection's event loop.
  */
-final class Http1ServerHandler extends ChannelInboundHandlerAdapter {
+final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements Drainable {
 
     private static final Logger log = LoggerFactory.getLogger(Http1ServerHandler.class);
 
     private final ListenerContext listener;
+    private final HttpConnectionManagerConfig hcm;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private HttpExchange current;
@@ -36,8 +41,13 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter {
     private String remoteAddress;
     private String localAddress;
 
-    Http1ServerHandler(ListenerContext listener) {
+    Http1ServerHandler(ListenerContext listener, HttpConnectionManagerConfig hcm) {
         this.listener = listener;
+        this.hcm = hcm;
+    }
+
+    HttpConnectionManagerConfig hcm() {
+        return hcm;
     }
 
     ListenerContext listener() {
@@ -177,8 +187,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter {
         maybeRead();
     }
 
-    /** Begins draining this connection (any thread). */
-    void drain() {
+    @Override
+    public void drain() {
         ctx.executor().execute(() -> {
             draining = true;
             if (current == null) {
@@ -187,8 +197,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Closes the connection now (any thread). */
-    void forceClose() {
+    @Override
+    public void forceClose() {
         ctx.channel().close();
     }
 
@@ -206,7 +216,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void armIdleTimer() {
-        long nanos = listener.http().idleTimeout().toNanos();
+        long nanos = hcm.idleTimeout().toNanos();
         if (nanos > 0 && idleTimer == null) {
             idleTimer = ctx.executor().schedule(() -> {
                 idleTimer = null;

@@ -1,6 +1,7 @@
 package dev.outrigger.sidecar.http;
 
 import dev.outrigger.sidecar.cluster.EndpointState;
+import dev.outrigger.sidecar.downstream.ListenerContext;
 import dev.outrigger.sidecar.route.DirectResponseAction;
 import dev.outrigger.sidecar.route.ForwardAction;
 import dev.outrigger.sidecar.route.HeaderContext;
@@ -105,7 +106,7 @@ final class HttpExchange {
             return;
         }
         NettyRequestView view = new NettyRequestView(request);
-        selection = listener.http().routeTable().select(view);
+        selection = conn.hcm().routeTable().select(view);
         if (selection == null) {
             localReply(ProxyError.NO_ROUTE, 0);
             return;
@@ -139,7 +140,7 @@ final class HttpExchange {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        ProxyHeaders.prepareUpstreamRequest(request, f, listener.http(), conn.remoteIp(), listener.scheme(),
+        ProxyHeaders.prepareUpstreamRequest(request, f, conn.hcm(), conn.remoteIp(), listener.scheme(),
                 endpoint.config().hostPort());
         selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
         // The timer also bounds the wait for a pooled connection; if the body is still coming
@@ -266,11 +267,11 @@ final class HttpExchange {
     private void localReply(ProxyError error, int status) {
         listener.stats().localError(error.code());
         sendLocal(LocalReplies.error(ctx.alloc(), status == 0 ? error.status() : status, error,
-                listener.http().serverName()));
+                conn.hcm().serverName()));
     }
 
     private void routeReply(int code, String body, String location) {
-        FullHttpResponse r = LocalReplies.text(ctx.alloc(), code, body, listener.http().serverName());
+        FullHttpResponse r = LocalReplies.text(ctx.alloc(), code, body, conn.hcm().serverName());
         if (location != null) {
             r.headers().set(HttpHeaderNames.LOCATION, location);
         }

@@ -1,6 +1,7 @@
 package dev.outrigger.sidecar.listener;
 
 import dev.outrigger.sidecar.route.RouteTable;
+import dev.outrigger.sidecar.snapshot.Http2Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param codec which HTTP versions downstream clients may speak ({@code codec_type})
  * @param skippedOptionalFilters names of {@code http_filters} entries marked {@code is_optional}
  *     that Outrigger does not implement and therefore does not run, in configuration order
+ * @param http2 HTTP/2 settings offered to clients ({@code http2_protocol_options})
+ * @param upgradeTypes upgrade types enabled for every route ({@code upgrade_configs}), lower case
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -35,7 +38,9 @@ public record HttpConnectionManagerConfig(
         boolean skipXffAppend,
         String serverName,
         Codec codec,
-        List<String> skippedOptionalFilters) {
+        List<String> skippedOptionalFilters,
+        Http2Settings http2,
+        java.util.Set<String> upgradeTypes) {
 
     /** Envoy's default downstream idle timeout. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
@@ -46,10 +51,22 @@ public record HttpConnectionManagerConfig(
 
     /** Downstream HTTP versions, from Envoy's {@code codec_type}. */
     public enum Codec {
-        /** Envoy's AUTO: today HTTP/1.1 only; HTTP/2 detection arrives with HTTP/2 support. */
+        /** HTTP/1.1, and HTTP/2 when the client starts with the HTTP/2 preface or asks for {@code Upgrade: h2c}. */
         AUTO,
         /** HTTP/1.1 only. */
-        HTTP1
+        HTTP1,
+        /** HTTP/2 only (prior knowledge). */
+        HTTP2
+    }
+
+    /** A connection manager with default HTTP/2 settings and no upgrades enabled. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteTable routeTable, Duration idleTimeout,
+            int maxRequestHeadersBytes, boolean generateRequestId, boolean preserveExternalRequestId,
+            boolean useRemoteAddress, boolean skipXffAppend, String serverName, Codec codec,
+            List<String> skippedOptionalFilters) {
+        this(statPrefix, routeTable, idleTimeout, maxRequestHeadersBytes, generateRequestId, preserveExternalRequestId,
+                useRemoteAddress, skipXffAppend, serverName, codec, skippedOptionalFilters, Http2Settings.DEFAULTS,
+                java.util.Set.of());
     }
 
     public HttpConnectionManagerConfig {
@@ -59,5 +76,7 @@ public record HttpConnectionManagerConfig(
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(codec, "codec");
         skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
+        Objects.requireNonNull(http2, "http2");
+        upgradeTypes = java.util.Set.copyOf(upgradeTypes);
     }
 }

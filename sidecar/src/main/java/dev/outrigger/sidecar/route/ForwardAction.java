@@ -2,6 +2,7 @@ package dev.outrigger.sidecar.route;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -13,20 +14,33 @@ import java.util.random.RandomGenerator;
  * @param hostRewrite {@code host_rewrite_literal}, or null
  * @param timeout the route timeout; {@link Duration#ZERO} disables it
  * @param clusterNotFoundStatus the status when the picked cluster does not exist: 503, 404 or 500
+ * @param upgrades {@code upgrade_configs} of the route: upgrade type (lower case, e.g.
+ *     {@code websocket}) to enabled; they override the connection manager's for those types
+ * @param maxGrpcTimeout {@code max_grpc_timeout}: the most a gRPC request's {@code grpc-timeout}
+ *     may ask for; null or zero for no cap
  */
 public record ForwardAction(
         List<ClusterWeight> clusters,
         PathRewrite pathRewrite,
         String hostRewrite,
         Duration timeout,
-        int clusterNotFoundStatus) implements RouteAction {
+        int clusterNotFoundStatus,
+        Map<String, Boolean> upgrades,
+        Duration maxGrpcTimeout) implements RouteAction {
 
     /** Envoy's default route timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     /** Envoy's default {@code cluster_not_found_response_code}: SERVICE_UNAVAILABLE. */
     public static final int DEFAULT_CLUSTER_NOT_FOUND_STATUS = 503;
 
+    /** A route action without upgrade settings or gRPC timeout cap. */
+    public ForwardAction(List<ClusterWeight> clusters, PathRewrite pathRewrite, String hostRewrite, Duration timeout,
+            int clusterNotFoundStatus) {
+        this(clusters, pathRewrite, hostRewrite, timeout, clusterNotFoundStatus, Map.of(), null);
+    }
+
     public ForwardAction {
+        upgrades = Map.copyOf(upgrades);
         clusters = List.copyOf(clusters);
         if (clusters.isEmpty()) {
             throw new IllegalArgumentException("at least one cluster is required");
@@ -73,6 +87,15 @@ public record ForwardAction(
             }
         }
         throw new IllegalStateException("random value " + point + " is not below the total weight " + end);
+    }
+
+    /**
+     * Whether this route lets a request upgrade to {@code type} (lower case), given whether the
+     * connection manager allows it: the route's own setting for the type wins.
+     */
+    public boolean allowsUpgrade(String type, boolean connectionManagerAllows) {
+        Boolean own = upgrades.get(type);
+        return own != null ? own : connectionManagerAllows;
     }
 
     /** The sum of the cluster weights. */

@@ -1,8 +1,10 @@
 package dev.outrigger.sidecar.server;
 
 import dev.outrigger.sidecar.admin.AdminServer;
-import dev.outrigger.sidecar.http.Http1ChannelInitializer;
-import dev.outrigger.sidecar.http.ListenerContext;
+import dev.outrigger.sidecar.downstream.ChainInstaller;
+import dev.outrigger.sidecar.downstream.ListenerChannelInitializer;
+import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.http.HttpChainInstaller;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ProxyMetrics;
 import dev.outrigger.sidecar.snapshot.BootstrapConfig;
@@ -100,6 +102,7 @@ public final class Sidecar implements AutoCloseable {
         log.info("admin listening on {}", hostPort(admin.address()));
         DataPlaneSnapshot snap = snapshot.get();
         clusters = new ClusterManager(snap.clusters(), metrics, transport);
+        ChainInstaller installer = new ChainInstallers(new HttpChainInstaller());
         for (ListenerConfig lc : snap.listeners()) {
             ListenerContext ctx = new ListenerContext(lc, clusters, metrics.listener(lc.name()));
             Channel ch = bindOrFail("listener '" + lc.name() + "'", lc.address(), () -> new ServerBootstrap()
@@ -109,7 +112,7 @@ public final class Sidecar implements AutoCloseable {
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                    .childHandler(new Http1ChannelInitializer(ctx))
+                    .childHandler(new ListenerChannelInitializer(ctx, installer))
                     .bind(lc.address())
                     .sync()
                     .channel());

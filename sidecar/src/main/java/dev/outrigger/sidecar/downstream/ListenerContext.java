@@ -1,6 +1,5 @@
-package dev.outrigger.sidecar.http;
+package dev.outrigger.sidecar.downstream;
 
-import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ListenerStats;
 import dev.outrigger.sidecar.upstream.ClusterManager;
@@ -9,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every connection of one listener shares: its configuration, the clusters it routes to,
- * its meters, and the set of open connections that draining walks.
+ * What every connection of one listener shares, whatever its protocol: the configuration, the
+ * clusters it sends to, its meters, and the set of open connections that draining walks.
  */
 public final class ListenerContext {
 
@@ -18,11 +17,11 @@ public final class ListenerContext {
     private final ClusterManager clusters;
     private final ListenerStats stats;
     private final String scheme;
-    private final Set<Http1ServerHandler> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Drainable> connections = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
-    /** Context of a plain-text (http) listener. */
+    /** Context of a plain-text listener. */
     public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats) {
         this.config = config;
         this.clusters = clusters;
@@ -33,11 +32,6 @@ public final class ListenerContext {
     /** The listener's configuration. */
     public ListenerConfig config() {
         return config;
-    }
-
-    /** Its HTTP connection manager. */
-    public HttpConnectionManagerConfig http() {
-        return config.http();
     }
 
     /** The running clusters. */
@@ -55,7 +49,7 @@ public final class ListenerContext {
         return scheme;
     }
 
-    /** Whether the listener is draining: responses close their connections. */
+    /** Whether the listener is draining: connections finish what they do and close. */
     public boolean isDraining() {
         return draining;
     }
@@ -66,12 +60,12 @@ public final class ListenerContext {
     }
 
     /**
-     * Starts draining: idle connections close now, busy ones after their current response.
-     * The future completes when the last connection has closed.
+     * Starts draining: each connection finishes its in-flight work and closes. The future
+     * completes when the last connection has closed.
      */
     public CompletableFuture<Void> drain() {
         draining = true;
-        for (Http1ServerHandler c : connections) {
+        for (Drainable c : connections) {
             c.drain();
         }
         completeIfDrained();
@@ -80,12 +74,13 @@ public final class ListenerContext {
 
     /** Closes every connection now, finished or not. */
     public void closeAll() {
-        for (Http1ServerHandler c : connections) {
+        for (Drainable c : connections) {
             c.forceClose();
         }
     }
 
-    void opened(Http1ServerHandler connection) {
+    /** A connection opened; it is drained with the listener. */
+    public void opened(Drainable connection) {
         connections.add(connection);
         stats.connectionOpened();
         if (draining) {
@@ -93,7 +88,8 @@ public final class ListenerContext {
         }
     }
 
-    void closed(Http1ServerHandler connection) {
+    /** A connection closed. */
+    public void closed(Drainable connection) {
         if (connections.remove(connection)) {
             stats.connectionClosed();
         }

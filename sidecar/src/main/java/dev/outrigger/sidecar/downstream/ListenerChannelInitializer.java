@@ -1,0 +1,44 @@
+package dev.outrigger.sidecar.downstream;
+
+import dev.outrigger.sidecar.listener.FilterChainConfig;
+import dev.outrigger.sidecar.listener.FilterChainMatch;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import java.net.InetSocketAddress;
+
+/**
+ * The first step of every accepted connection: choose its filter chain, directly when the
+ * listener inspects nothing, or after looking at the first bytes, and install the chain.
+ */
+public final class ListenerChannelInitializer extends ChannelInitializer<Channel> {
+
+    private final ListenerContext listener;
+    private final ChainInstaller installer;
+
+    /** Connections of {@code listener}, served by the chains {@code installer} builds. */
+    public ListenerChannelInitializer(ListenerContext listener, ChainInstaller installer) {
+        this.listener = listener;
+        this.installer = installer;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        if (listener.config().detection() != null) {
+            throw new IllegalStateException("listener " + listener.config().name()
+                    + ": protocol detection is not wired in yet");
+        }
+        FilterChainConfig chain = FilterChainSelector.select(listener.config(), localPort(ch),
+                FilterChainMatch.RAW_BUFFER, null);
+        if (chain == null) {
+            listener.stats().localError("no_filter_chain");
+            ch.close();
+            return;
+        }
+        installer.install(ch, listener, chain, DetectedProtocol.UNDETECTED);
+    }
+
+    /** The port the client connected to (the listener's own, until original-destination support). */
+    public static int localPort(Channel ch) {
+        return ch.localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+    }
+}

@@ -88,6 +88,22 @@ public final class ListenerContext {
         }
     }
 
+    /**
+     * A connection changes hands (an HTTP/1.1 connection upgraded to HTTP/2): {@code from}
+     * leaves the drain set without being counted as closed; the new owner calls {@link #adopt}.
+     */
+    public void handOff(Drainable from) {
+        connections.remove(from);
+    }
+
+    /** The new owner of a connection already counted as open joins the drain set. */
+    public void adopt(Drainable to) {
+        connections.add(to);
+        if (draining) {
+            to.drain();
+        }
+    }
+
     /** A connection closed. */
     public void closed(Drainable connection) {
         if (connections.remove(connection)) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * more request body and its upstream connection has room; that is the whole of backpressure
  * towards the client. Everything here runs on the connection's event loop.
  */
-final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements Drainable {
+final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements Drainable, Downstream {
 
     private static final Logger log = LoggerFactory.getLogger(Http1ServerHandler.class);
 
@@ -37,6 +38,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     private ScheduledFuture<?> idleTimer;
     private boolean draining;
     private boolean closed;
+    private boolean started;
     private String remoteIp;
     private String remoteAddress;
     private String localAddress;
@@ -46,45 +48,82 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
         this.hcm = hcm;
     }
 
-    HttpConnectionManagerConfig hcm() {
+    @Override
+    public HttpConnectionManagerConfig hcm() {
         return hcm;
     }
 
-    ListenerContext listener() {
+    @Override
+    public ListenerContext listener() {
         return listener;
     }
 
-    ChannelHandlerContext ctx() {
+    @Override
+    public ChannelHandlerContext ctx() {
         return ctx;
     }
 
     /** True once draining: the current response (if any) is the last on this connection. */
-    boolean isDraining() {
+    @Override
+    public boolean isHttp2() {
+        return false;
+    }
+
+    @Override
+    public boolean isDraining() {
         return draining || listener.isDraining();
     }
 
     /** The client's IP address. */
-    String remoteIp() {
+    @Override
+    public String remoteIp() {
         return remoteIp;
     }
 
     /** The client's {@code ip:port}. */
-    String remoteAddress() {
+    @Override
+    public String remoteAddress() {
         return remoteAddress;
     }
 
     /** This side's {@code ip:port}. */
-    String localAddress() {
+    @Override
+    public String localAddress() {
         return localAddress;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // Installed after the first bytes were sniffed, the channel is active already.
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
+            // The client switched to HTTP/2 (Upgrade: h2c): the HTTP/2 handlers own the connection now.
+            cancelIdleTimer();
+            listener.handOff(this);
+            ctx.pipeline().remove(this);
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        start();
+        ctx.fireChannelActive();
+    }
+
+    /** Registers the connection and starts reading; runs once, at channelActive or when added to an active channel. */
+    private void start() {
+        if (started) {
+            return;
+        }
+        started = true;
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress inet) {
             remoteIp = inet.getAddress().getHostAddress();
@@ -96,7 +135,6 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
         listener.opened(this);
         armIdleTimer();
         ctx.read();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -150,7 +188,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
 
     /** Reads more from the client if the connection is idle or the current exchange wants body. */
-    void maybeRead() {
+    @Override
+    public void maybeRead() {
         if (closed) {
             return;
         }
@@ -160,7 +199,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
 
     /** The current exchange has written its last response byte. */
-    void exchangeFinished(HttpExchange exchange, boolean keepAlive) {
+    @Override
+    public void exchangeFinished(HttpExchange exchange, boolean keepAlive) {
         if (current != exchange) {
             return;
         }

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +44,7 @@ final class HttpExchange {
     /** Largest unread request body that is read and dropped after a local reply, to keep the connection. */
     private static final long MAX_DISCARDED_BODY = 64 * 1024;
 
-    private final Http1ServerHandler conn;
+    private final Downstream conn;
     private final ChannelHandlerContext ctx;
     private final ListenerContext listener;
     private final HttpRequest request;
@@ -57,6 +58,9 @@ final class HttpExchange {
     private EndpointState endpoint;
     private UpstreamCall call;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> deadline;
+    private boolean grpc;
+    private boolean routeTimeoutReplaced;
     private int status;
     private boolean requestComplete;
     private boolean responseStarted;
@@ -65,7 +69,7 @@ final class HttpExchange {
     private boolean discardingBody;
     private boolean malformed;
 
-    HttpExchange(Http1ServerHandler conn, HttpRequest request) {
+    HttpExchange(Downstream conn, HttpRequest request) {
         this.conn = conn;
         this.ctx = conn.ctx();
         this.listener = conn.listener();
@@ -105,6 +109,10 @@ final class HttpExchange {
             localReply(ProxyError.EXPECTATION_FAILED, 0);
             return;
         }
+        if (conn.isHttp2()) {
+            ProxyHeaders.removeHttp2Extensions(request.headers());
+        }
+        grpc = Grpc.isGrpc(request);
         NettyRequestView view = new NettyRequestView(request);
         selection = conn.hcm().routeTable().select(view);
         if (selection == null) {
@@ -129,10 +137,18 @@ final class HttpExchange {
             localReply(ProxyError.CLUSTER_NOT_FOUND, f.clusterNotFoundStatus());
             return;
         }
+        if (grpc && cluster.speaksHttp1To(conn.isHttp2())) {
+            // Trailers carry a gRPC call's status; HTTP/1.1 upstreams cannot be trusted with them.
+            localReply(ProxyError.GRPC_NEEDS_HTTP2, 0);
+            return;
+        }
         endpoint = cluster.loadBalancer().choose();
         if (endpoint == null) {
             localReply(ProxyError.NO_HEALTHY_UPSTREAM, 0);
             return;
+        }
+        if (grpc) {
+            armGrpcDeadline(f);
         }
         if (expectsContinue) {
             // Like Envoy, answer 100-continue here; the upstream never sees the expectation.
@@ -146,7 +162,8 @@ final class HttpExchange {
         // The timer also bounds the wait for a pooled connection; if the body is still coming
         // when the connection is ready, it restarts once the request is complete.
         armTimer();
-        call = new UpstreamCall(this, ctx, request, cluster, endpoint);
+        call = new UpstreamCall(this, ctx, request, cluster, endpoint,
+                cluster.pool(ctx.channel().eventLoop(), endpoint, conn.isHttp2()));
         call.start();
     }
 
@@ -212,7 +229,7 @@ final class HttpExchange {
     void onUpstreamConnected() {
         if (!requestComplete) {
             // The body flows now; the route timeout counts from its end, as in Envoy.
-            cancelTimer();
+            cancelRouteTimer();
         }
         conn.maybeRead();
     }
@@ -244,6 +261,14 @@ final class HttpExchange {
             localReply(error, 0);
             return;
         }
+        if (grpc && conn.isHttp2()) {
+            // A gRPC response under way can still end properly: its status goes in the trailers.
+            listener.stats().localError(error.code());
+            finished = true;
+            cancelTimer();
+            complete(ctx.writeAndFlush(Grpc.errorTrailers(error)));
+            return;
+        }
         // Too late for an error page: the client must see a truncated response, not a complete one.
         finished = true;
         cancelTimer();
@@ -255,6 +280,7 @@ final class HttpExchange {
 
     private void onTimeout() {
         timer = null;
+        deadline = null;
         if (!finished) {
             call.cancel(true);
             onUpstreamFailed(ProxyError.UPSTREAM_TIMEOUT);
@@ -266,8 +292,9 @@ final class HttpExchange {
     /** Answers with {@code error}; {@code status} 0 means the error's own status. */
     private void localReply(ProxyError error, int status) {
         listener.stats().localError(error.code());
-        sendLocal(LocalReplies.error(ctx.alloc(), status == 0 ? error.status() : status, error,
-                conn.hcm().serverName()));
+        sendLocal(grpc ? Grpc.errorResponse(error, conn.hcm().serverName())
+                : LocalReplies.error(ctx.alloc(), status == 0 ? error.status() : status, error,
+                        conn.hcm().serverName()));
     }
 
     private void routeReply(int code, String body, String location) {
@@ -285,7 +312,7 @@ final class HttpExchange {
         status = response.status().code();
         // A small unread body is read and dropped so the connection can be kept; a large one is not
         // worth it, and a client waiting for 100-continue will not send its body at all.
-        discardingBody = !requestComplete && !malformed && !expectsContinue && smallBody();
+        discardingBody = !requestComplete && !malformed && !expectsContinue && !conn.isHttp2() && smallBody();
         keepAlive = clientKeepAlive && !malformed && (requestComplete || discardingBody) && !conn.isDraining();
         discardingBody &= keepAlive;
         setConnectionHeader(response.headers());
@@ -311,6 +338,10 @@ final class HttpExchange {
     }
 
     private void setConnectionHeader(HttpHeaders headers) {
+        if (conn.isHttp2()) {
+            // HTTP/2 has no connection headers (RFC 9113 8.2.2); a stream simply ends.
+            return;
+        }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
@@ -318,8 +349,25 @@ final class HttpExchange {
         }
     }
 
+    /**
+     * A gRPC call's {@code grpc-timeout} is its deadline from now, capped by the route's
+     * {@code max_grpc_timeout} when that is above zero. When the route sets
+     * {@code max_grpc_timeout} at all, the deadline replaces the route timeout, as in Envoy.
+     */
+    private void armGrpcDeadline(ForwardAction f) {
+        Duration max = f.maxGrpcTimeout();
+        routeTimeoutReplaced = max != null;
+        Duration d = Grpc.timeout(request.headers());
+        if (d != null && max != null && !max.isZero() && d.compareTo(max) > 0) {
+            d = max;
+        }
+        if (d != null) {
+            deadline = ctx.executor().schedule(this::onTimeout, d.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
     private void armTimer() {
-        if (timer != null || action == null) {
+        if (timer != null || action == null || routeTimeoutReplaced) {
             return;
         }
         long nanos = action.timeout().toNanos();
@@ -328,10 +376,18 @@ final class HttpExchange {
         }
     }
 
-    private void cancelTimer() {
+    private void cancelRouteTimer() {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+    }
+
+    private void cancelTimer() {
+        cancelRouteTimer();
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
         }
     }
 

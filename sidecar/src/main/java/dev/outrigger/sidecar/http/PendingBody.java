@@ -1,6 +1,6 @@
 package dev.outrigger.sidecar.http;
 
-import dev.outrigger.sidecar.upstream.UpstreamConnection;
+import dev.outrigger.sidecar.upstream.UpstreamStream;
 import io.netty.handler.codec.http.HttpContent;
 import java.util.ArrayDeque;
 
@@ -20,7 +20,7 @@ final class PendingBody {
     }
 
     /** Hands every held piece to {@code upstream} (which now owns them). */
-    void writeTo(UpstreamConnection upstream) {
+    void writeTo(UpstreamStream upstream) {
         if (contents != null) {
             for (HttpContent c; (c = contents.poll()) != null; ) {
                 upstream.write(c);

@@ -1,11 +1,11 @@
 package dev.outrigger.sidecar.http;
 
 import dev.outrigger.sidecar.cluster.EndpointState;
-import dev.outrigger.sidecar.upstream.Http1ConnectionPool;
 import dev.outrigger.sidecar.upstream.UpstreamCluster;
-import dev.outrigger.sidecar.upstream.UpstreamConnection;
 import dev.outrigger.sidecar.upstream.UpstreamExchange;
 import dev.outrigger.sidecar.upstream.UpstreamFailure;
+import dev.outrigger.sidecar.upstream.UpstreamPool;
+import dev.outrigger.sidecar.upstream.UpstreamStream;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
@@ -29,9 +29,9 @@ final class UpstreamCall implements UpstreamExchange {
     private final HttpRequest request;
     private final UpstreamCluster cluster;
     private final EndpointState endpoint;
-    private final Http1ConnectionPool pool;
+    private final UpstreamPool pool;
     private final PendingBody pendingBody = new PendingBody();
-    private UpstreamConnection connection;
+    private UpstreamStream connection;
     private long startNanos;
     private int status;
     private boolean waiting;
@@ -41,13 +41,13 @@ final class UpstreamCall implements UpstreamExchange {
     private boolean upstreamKeepAlive;
 
     UpstreamCall(HttpExchange exchange, ChannelHandlerContext downstream, HttpRequest request,
-            UpstreamCluster cluster, EndpointState endpoint) {
+            UpstreamCluster cluster, EndpointState endpoint, UpstreamPool pool) {
         this.exchange = exchange;
         this.downstream = downstream;
         this.request = request;
         this.cluster = cluster;
         this.endpoint = endpoint;
-        this.pool = cluster.pool(downstream.channel().eventLoop(), endpoint);
+        this.pool = pool;
     }
 
     /** Asks the pool for a connection; the request goes out when one is ready. */
@@ -105,7 +105,7 @@ final class UpstreamCall implements UpstreamExchange {
     }
 
     @Override
-    public void onUpstreamReady(UpstreamConnection c) {
+    public void onUpstreamReady(UpstreamStream c) {
         waiting = false;
         if (done) {
             c.release(true);
@@ -157,6 +157,9 @@ final class UpstreamCall implements UpstreamExchange {
             }
             status = response.status().code();
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+            if (connection.isHttp2()) {
+                ProxyHeaders.removeHttp2Extensions(response.headers());
+            }
             exchange.onResponseHead(response);
         } else if (skippingInformational) {
             skippingInformational = !(msg instanceof LastHttpContent);
@@ -181,7 +184,7 @@ final class UpstreamCall implements UpstreamExchange {
         done = true;
         cluster.stats().requestFinished(status, startNanos);
         endpoint.requestFinished(status >= 500, false);
-        UpstreamConnection c = connection;
+        UpstreamStream c = connection;
         connection = null;
         // Reusable only if both messages ended cleanly: else the next request could read leftovers.
         c.release(upstreamKeepAlive && exchange.isRequestComplete());
@@ -224,7 +227,7 @@ final class UpstreamCall implements UpstreamExchange {
     }
 
     private void abandonConnection(boolean endpointError, boolean timeout) {
-        UpstreamConnection c = connection;
+        UpstreamStream c = connection;
         if (c != null) {
             connection = null;
             cluster.stats().requestAbandoned();

@@ -21,7 +21,7 @@ import java.util.ArrayDeque;
  * <p>Idle connections are reused last-in first-out, keeping the warmest connection busy and
  * letting the others reach their idle timeout.
  */
-public final class Http1ConnectionPool {
+public final class Http1ConnectionPool implements UpstreamPool, LoopPool {
 
     private final UpstreamCluster cluster;
     private final EndpointState endpoint;
@@ -54,13 +54,18 @@ public final class Http1ConnectionPool {
                 });
     }
 
+    @Override
+    public boolean isHttp2() {
+        return false;
+    }
+
     /** The endpoint this pool connects to. */
     public EndpointState endpoint() {
         return endpoint;
     }
 
-    /** The event loop that owns this pool. */
-    EventLoop loop() {
+    @Override
+    public EventLoop loop() {
         return loop;
     }
 
@@ -68,6 +73,7 @@ public final class Http1ConnectionPool {
      * Gets {@code exchange} a connection: an idle one now, a new one once connected, or one
      * released later if the limits are reached; otherwise fails it with {@link UpstreamFailure#OVERFLOW}.
      */
+    @Override
     public void acquire(UpstreamExchange exchange) {
         UpstreamConnection c;
         while ((c = idle.pollLast()) != null) {
@@ -97,6 +103,7 @@ public final class Http1ConnectionPool {
     }
 
     /** Withdraws a waiting exchange (its client left or it timed out). */
+    @Override
     public void cancel(UpstreamExchange exchange) {
         if (waiters.remove(exchange)) {
             waiterCount = waiters.size();
@@ -141,15 +148,15 @@ public final class Http1ConnectionPool {
         cluster.capacityFreed(this);
     }
 
-    /** Starts connections for waiting exchanges while the limits allow. */
-    void serveWaiters() {
+    @Override
+    public void serveWaiters() {
         while (!waiters.isEmpty() && cluster.limits().tryReserveConnection(endpoint)) {
             connect(pollWaiter());
         }
     }
 
-    /** Closes the least recently used idle connection, freeing a slot for another loop. */
-    void closeOneIdle() {
+    @Override
+    public void closeOneIdle() {
         UpstreamConnection c = idle.pollFirst();
         if (c != null) {
             idleCount = idle.size();
@@ -157,12 +164,21 @@ public final class Http1ConnectionPool {
         }
     }
 
-    boolean hasWaiters() {
+    @Override
+    public boolean hasWaiters() {
         return waiterCount > 0;
     }
 
-    boolean hasIdle() {
+    @Override
+    public boolean hasIdle() {
         return idleCount > 0;
+    }
+
+    @Override
+    public void closeAllIdle() {
+        while (!idle.isEmpty()) {
+            closeOneIdle();
+        }
     }
 
     private UpstreamExchange pollWaiter() {

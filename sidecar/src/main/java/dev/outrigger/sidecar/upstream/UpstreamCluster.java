@@ -25,8 +25,8 @@ public final class UpstreamCluster {
     private final ConnectionLimits limits;
     private final ClusterStats stats;
     private final Transport transport;
-    private final ConcurrentMap<EventLoop, Http1ConnectionPool[]> poolsByLoop = new ConcurrentHashMap<>();
-    private final List<Http1ConnectionPool> allPools = new CopyOnWriteArrayList<>();
+    private final ConcurrentMap<EventLoop, LoopPools> poolsByLoop = new ConcurrentHashMap<>();
+    private final List<LoopPool> allPools = new CopyOnWriteArrayList<>();
 
     UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport) {
         this.config = config;
@@ -70,22 +70,45 @@ public final class UpstreamCluster {
         return transport;
     }
 
-    /** The pool of {@code loop}'s connections to {@code endpoint}; call only on {@code loop}. */
-    public Http1ConnectionPool pool(EventLoop loop, EndpointState endpoint) {
-        // The array belongs to one loop: only that loop reads or fills its slots.
-        Http1ConnectionPool[] pools = poolsByLoop.computeIfAbsent(loop, l -> new Http1ConnectionPool[endpoints.size()]);
-        Http1ConnectionPool pool = pools[endpoint.index()];
-        if (pool == null) {
-            pool = new Http1ConnectionPool(this, endpoint, loop);
-            pools[endpoint.index()] = pool;
-            allPools.add(pool);
+    /**
+     * The pool of {@code loop}'s connections to {@code endpoint} in the cluster's protocol (for
+     * {@code USE_DOWNSTREAM}, the client's); call only on {@code loop}.
+     */
+    public UpstreamPool pool(EventLoop loop, EndpointState endpoint, boolean downstreamHttp2) {
+        boolean http2 = switch (config.protocol()) {
+            case HTTP1 -> false;
+            case HTTP2 -> true;
+            case USE_DOWNSTREAM -> downstreamHttp2;
+        };
+        // The arrays belong to one loop: only that loop reads or fills their slots.
+        LoopPools pools = poolsByLoop.computeIfAbsent(loop, l -> new LoopPools(endpoints.size()));
+        int i = endpoint.index();
+        if (http2) {
+            if (pools.http2[i] == null) {
+                pools.http2[i] = new Http2ConnectionPool(this, endpoint, loop);
+                allPools.add(pools.http2[i]);
+            }
+            return pools.http2[i];
         }
-        return pool;
+        if (pools.http1[i] == null) {
+            pools.http1[i] = new Http1ConnectionPool(this, endpoint, loop);
+            allPools.add(pools.http1[i]);
+        }
+        return pools.http1[i];
+    }
+
+    /** Whether requests to this cluster may go out as HTTP/1.1 for a client speaking {@code downstreamHttp2}. */
+    public boolean speaksHttp1To(boolean downstreamHttp2) {
+        return switch (config.protocol()) {
+            case HTTP1 -> true;
+            case HTTP2 -> false;
+            case USE_DOWNSTREAM -> !downstreamHttp2;
+        };
     }
 
     /** A connection closed on {@code from}'s loop: pools elsewhere with waiters may now connect. */
-    void capacityFreed(Http1ConnectionPool from) {
-        for (Http1ConnectionPool p : allPools) {
+    void capacityFreed(LoopPool from) {
+        for (LoopPool p : allPools) {
             if (p != from && p.hasWaiters()) {
                 p.loop().execute(p::serveWaiters);
             }
@@ -93,8 +116,8 @@ public final class UpstreamCluster {
     }
 
     /** True if a pool other than {@code from} has requests waiting for a connection slot. */
-    boolean hasWaitersElsewhere(Http1ConnectionPool from) {
-        for (Http1ConnectionPool p : allPools) {
+    boolean hasWaitersElsewhere(LoopPool from) {
+        for (LoopPool p : allPools) {
             if (p != from && p.hasWaiters()) {
                 return true;
             }
@@ -102,9 +125,9 @@ public final class UpstreamCluster {
         return false;
     }
 
-    /** {@code from} is at the limit with requests waiting: ask other loops to give up an idle connection. */
-    void askForIdleConnections(Http1ConnectionPool from) {
-        for (Http1ConnectionPool p : allPools) {
+    /** {@code from} is at the limit with requests waiting: ask another loop to give up an idle connection. */
+    void askForIdleConnections(LoopPool from) {
+        for (LoopPool p : allPools) {
             if (p != from && p.hasIdle()) {
                 p.loop().execute(p::closeOneIdle);
                 return;
@@ -112,14 +135,21 @@ public final class UpstreamCluster {
         }
     }
 
-    /** Closes every pooled connection (used when the process stops). */
+    /** Closes every pooled connection that carries nothing (used when the process stops). */
     void closeIdle() {
-        for (Http1ConnectionPool p : allPools) {
-            p.loop().execute(() -> {
-                while (p.hasIdle()) {
-                    p.closeOneIdle();
-                }
-            });
+        for (LoopPool p : allPools) {
+            p.loop().execute(p::closeAllIdle);
+        }
+    }
+
+    /** One loop's pools, by endpoint index. */
+    private static final class LoopPools {
+        final Http1ConnectionPool[] http1;
+        final Http2ConnectionPool[] http2;
+
+        LoopPools(int endpoints) {
+            http1 = new Http1ConnectionPool[endpoints];
+            http2 = new Http2ConnectionPool[endpoints];
         }
     }
 }

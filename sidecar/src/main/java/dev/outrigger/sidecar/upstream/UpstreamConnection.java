@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * either idle in its pool or bound to exactly one exchange, to which it hands every response
  * object. Auto-read is off; the bound exchange decides when to read.
  */
-public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+public final class UpstreamConnection extends ChannelInboundHandlerAdapter implements UpstreamStream {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
 
@@ -40,40 +40,52 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
      * Returns the connection after a request. Only a connection whose request and response both
      * completed cleanly may be reused; anything else is closed.
      */
+    @Override
     public void release(boolean reusable) {
         exchange = null;
         pool.release(this, reusable && requestsServed < pool.maxRequestsPerConnection());
     }
 
     /** Closes the connection (unbinding it first, so the exchange hears nothing more). */
+    @Override
     public void abort() {
         exchange = null;
         channel.close();
     }
 
     /** Queues a request object for writing. */
+    @Override
     public void write(Object message) {
         channel.write(message, channel.voidPromise());
     }
 
     /** Flushes queued writes. */
+    @Override
     public void flush() {
         channel.flush();
     }
 
     /** Asks for one more read of the response. */
+    @Override
     public void read() {
         channel.read();
     }
 
     /** Whether the socket buffer has room. */
+    @Override
     public boolean isWritable() {
         return channel.isWritable();
     }
 
     /** The endpoint's address as {@code ip:port}. */
+    @Override
     public String remoteAddress() {
         return pool.endpoint().config().hostPort();
+    }
+
+    @Override
+    public boolean isHttp2() {
+        return false;
     }
 
     /** The pool this connection belongs to. */

@@ -8,8 +8,8 @@ import io.netty.handler.codec.http.HttpObject;
  */
 public interface UpstreamExchange {
 
-    /** The pool has a connection for this exchange; the exchange now owns it until it releases it. */
-    void onUpstreamReady(UpstreamConnection connection);
+    /** The pool has a stream for this exchange; the exchange now owns it until it releases it. */
+    void onUpstreamReady(UpstreamStream stream);
 
     /** The pool could not provide a connection. */
     void onUpstreamFailure(UpstreamFailure failure);
@@ -23,6 +23,6 @@ public interface UpstreamExchange {
     /** The upstream connection's writability changed. */
     void onUpstreamWritabilityChanged();
 
-    /** The upstream connection closed while bound to this exchange. */
+    /** The upstream connection or stream closed while bound to this exchange. */
     void onUpstreamClosed();
 }

@@ -36,6 +36,14 @@ public final class ProxyFixture implements AutoCloseable {
         return new ProxyFixture(Sidecar.start(config, file.toString()), file);
     }
 
+    /** Starts a sidecar from records built in the test, with the admin endpoint on an ephemeral port. */
+    public static ProxyFixture start(BootstrapConfig config) throws Exception {
+        Path file = Files.createTempFile("outrigger-test", ".yaml");
+        BootstrapConfig adminless = new BootstrapConfig(
+                config.server().withAdminAddress(new InetSocketAddress("127.0.0.1", 0)), config.snapshot());
+        return new ProxyFixture(Sidecar.start(adminless, file.toString()), file);
+    }
+
     /** Writes {@code yaml} with upstream ports filled in to a temporary file. */
     public static Path write(String yaml, TestUpstream... upstreams) throws IOException {
         String text = yaml;

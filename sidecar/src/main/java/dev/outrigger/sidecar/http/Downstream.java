@@ -1,0 +1,45 @@
+package dev.outrigger.sidecar.http;
+
+import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * The client side of an exchange: an HTTP/1.1 connection, or one stream of an HTTP/2
+ * connection. The exchange writes its response to {@link #ctx()} and reports back here.
+ */
+interface Downstream {
+
+    /** Where the response is written, and whose event loop runs the exchange. */
+    ChannelHandlerContext ctx();
+
+    /** The listener. */
+    ListenerContext listener();
+
+    /** The HTTP connection manager of the filter chain. */
+    HttpConnectionManagerConfig hcm();
+
+    /** True for a stream of an HTTP/2 connection. */
+    boolean isHttp2();
+
+    /** Whether the connection is draining: the current exchange is its last. */
+    boolean isDraining();
+
+    /** The client's IP address. */
+    String remoteIp();
+
+    /** The client's {@code ip:port}. */
+    String remoteAddress();
+
+    /** This side's {@code ip:port}. */
+    String localAddress();
+
+    /** Reads more request body if the exchange wants it. */
+    void maybeRead();
+
+    /**
+     * The exchange has written its last response byte. {@code keepAlive} says whether an
+     * HTTP/1.1 connection may serve another request; an HTTP/2 stream ends either way.
+     */
+    void exchangeFinished(HttpExchange exchange, boolean keepAlive);
+}

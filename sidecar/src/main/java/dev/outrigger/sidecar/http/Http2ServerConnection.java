@@ -1,0 +1,192 @@
+package dev.outrigger.sidecar.http;
+
+import dev.outrigger.sidecar.downstream.Drainable;
+import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+import dev.outrigger.sidecar.transport.Http2Codecs;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One downstream HTTP/2 connection: the last handler of its pipeline, after the frame codec and
+ * the multiplexer that gives each stream its own child channel and {@link Http2StreamServerHandler}.
+ * It registers the connection for draining, counts its streams, and drains with GOAWAY: streams
+ * already open finish, then the connection closes.
+ *
+ * <p>The parent channel reads continuously: backpressure is per stream, through each stream's
+ * flow-control window, which a stream's handler only reopens as it forwards what it read.
+ */
+final class Http2ServerConnection extends ChannelInboundHandlerAdapter implements Drainable {
+
+    private final ListenerContext listener;
+    private final HttpConnectionManagerConfig hcm;
+    private final boolean upgraded;
+    private ChannelHandlerContext ctx;
+    private int activeStreams;
+    private boolean draining;
+    private boolean registered;
+    private ScheduledFuture<?> idleTimer;
+    private String remoteIp;
+    private String remoteAddress;
+    private String localAddress;
+
+    /**
+     * @param upgraded the connection began as HTTP/1.1 and switched with {@code Upgrade: h2c}: it
+     *     was counted as open then
+     */
+    Http2ServerConnection(ListenerContext listener, HttpConnectionManagerConfig hcm, boolean upgraded) {
+        this.listener = listener;
+        this.hcm = hcm;
+        this.upgraded = upgraded;
+    }
+
+    ListenerContext listener() {
+        return listener;
+    }
+
+    HttpConnectionManagerConfig hcm() {
+        return hcm;
+    }
+
+    boolean isDraining() {
+        return draining || listener.isDraining();
+    }
+
+    String remoteIp() {
+        return remoteIp;
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    String localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        // Installed after an h2c upgrade or a preface sniff, the channel may be active already.
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start();
+        ctx.fireChannelActive();
+    }
+
+    private void start() {
+        if (registered) {
+            return;
+        }
+        registered = true;
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            remoteIp = remote.getAddress().getHostAddress();
+            remoteAddress = hostPort(remote);
+        }
+        if (ctx.channel().localAddress() instanceof InetSocketAddress local) {
+            localAddress = hostPort(local);
+        }
+        Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+        Http2Codecs.raiseConnectionWindow(codec, hcm.http2());
+        ctx.flush();
+        // Frames of every stream arrive on this socket: it is read all the time.
+        ctx.channel().config().setAutoRead(true);
+        ctx.read();
+        if (upgraded) {
+            listener.adopt(this);
+        } else {
+            listener.opened(this);
+        }
+        armIdleTimer();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // Connection-level frames (SETTINGS, PING, GOAWAY) are handled by the codec already.
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelIdleTimer();
+        listener.closed(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    void streamOpened() {
+        activeStreams++;
+        cancelIdleTimer();
+    }
+
+    void streamClosed() {
+        activeStreams--;
+        if (activeStreams == 0) {
+            if (isDraining()) {
+                ctx.close();
+            } else {
+                armIdleTimer();
+            }
+        }
+    }
+
+    @Override
+    public void drain() {
+        ctx.executor().execute(() -> {
+            if (draining) {
+                return;
+            }
+            draining = true;
+            // GOAWAY names the last stream we will serve; the client opens no more here.
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            if (activeStreams == 0) {
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public void forceClose() {
+        ctx.channel().close();
+    }
+
+    private void armIdleTimer() {
+        long nanos = hcm.idleTimeout().toNanos();
+        if (nanos > 0 && idleTimer == null) {
+            idleTimer = ctx.executor().schedule(() -> {
+                idleTimer = null;
+                if (activeStreams == 0) {
+                    ctx.close();
+                }
+            }, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String ip = a.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.outrigger.sidecar.http;
+
+import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One stream of a downstream HTTP/2 connection: one exchange. It sits in the stream's child
+ * channel after the frame-to-HTTP-object codec, so the exchange sees the same objects as on
+ * HTTP/1.1. Auto-read is off: the stream reads (and so reopens its flow-control window) only
+ * when the exchange can forward more.
+ */
+final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implements Downstream {
+
+    private final Http2ServerConnection connection;
+    private ChannelHandlerContext ctx;
+    private HttpExchange exchange;
+    private boolean finished;
+
+    Http2StreamServerHandler(Http2ServerConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connection.streamOpened();
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (finished) {
+            ReferenceCountUtil.release(msg);
+        } else if (exchange == null && msg instanceof HttpRequest request) {
+            exchange = new HttpExchange(this, request);
+            exchange.start();
+        } else if (exchange != null && msg instanceof HttpContent content) {
+            exchange.onRequestContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null && !finished) {
+            exchange.onDownstreamReadComplete();
+        }
+        maybeRead();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onDownstreamWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // The stream ended: normally, or reset by the client.
+        HttpExchange ex = exchange;
+        if (ex != null && !finished) {
+            finished = true;
+            ex.onDownstreamClosed();
+        }
+        connection.streamClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    @Override
+    public ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    @Override
+    public ListenerContext listener() {
+        return connection.listener();
+    }
+
+    @Override
+    public HttpConnectionManagerConfig hcm() {
+        return connection.hcm();
+    }
+
+    @Override
+    public boolean isHttp2() {
+        return true;
+    }
+
+    @Override
+    public boolean isDraining() {
+        return connection.isDraining();
+    }
+
+    @Override
+    public String remoteIp() {
+        return connection.remoteIp();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    @Override
+    public String localAddress() {
+        return connection.localAddress();
+    }
+
+    @Override
+    public void maybeRead() {
+        if (!finished && (exchange == null || exchange.wantsRequestBody())) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void exchangeFinished(HttpExchange ex, boolean keepAlive) {
+        // The stream ends with the response; the exchange closes (resets) it if the request was not done.
+        finished = true;
+    }
+}

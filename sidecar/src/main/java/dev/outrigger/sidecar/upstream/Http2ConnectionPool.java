@@ -1,0 +1,236 @@
+package dev.outrigger.sidecar.upstream;
+
+import dev.outrigger.sidecar.cluster.EndpointState;
+import dev.outrigger.sidecar.transport.Http2Codecs;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HTTP/2 connections of one event loop to one endpoint. A request takes a stream on a
+ * connection with room (under the endpoint's SETTINGS_MAX_CONCURRENT_STREAMS); when every
+ * connection is full, a new one is opened if the cluster's limits allow, else the request waits.
+ * Only its event loop touches it.
+ */
+public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
+
+    private final UpstreamCluster cluster;
+    private final EndpointState endpoint;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final List<Http2UpstreamConnection> connections = new ArrayList<>();
+    private final ArrayDeque<UpstreamExchange> waiters = new ArrayDeque<>();
+    private int connecting;
+    // Written by this loop only; read by other loops to decide whether to nudge this pool.
+    private volatile int waiterCount;
+    private volatile int idleCount;
+
+    Http2ConnectionPool(UpstreamCluster cluster, EndpointState endpoint, EventLoop loop) {
+        this.cluster = cluster;
+        this.endpoint = endpoint;
+        this.loop = loop;
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(cluster.transport().socketChannelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, cluster.config().connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Http2FrameCodec codec = Http2Codecs.frameCodec(false, cluster.config().http2(), 0);
+                        ch.pipeline().addLast(codec);
+                        // Endpoints may not push: no handler for streams they would open.
+                        ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                        ch.pipeline().addLast(new Http2UpstreamConnection(Http2ConnectionPool.this));
+                    }
+                });
+    }
+
+    /** The endpoint this pool connects to. */
+    public EndpointState endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public boolean isHttp2() {
+        return true;
+    }
+
+    @Override
+    public void acquire(UpstreamExchange exchange) {
+        Http2UpstreamConnection c = withCapacity();
+        if (c != null) {
+            c.openStream(exchange);
+            return;
+        }
+        if (!cluster.limits().tryReservePending()) {
+            cluster.stats().overflow();
+            exchange.onUpstreamFailure(UpstreamFailure.OVERFLOW);
+            return;
+        }
+        waiters.addLast(exchange);
+        waiterCount = waiters.size();
+        if (connecting == 0) {
+            connectIfAllowed();
+        }
+    }
+
+    @Override
+    public void cancel(UpstreamExchange exchange) {
+        if (waiters.remove(exchange)) {
+            waiterCount = waiters.size();
+            cluster.limits().releasePending();
+        }
+    }
+
+    dev.outrigger.sidecar.snapshot.Http2Settings http2Settings() {
+        return cluster.config().http2();
+    }
+
+    int maxRequestsPerConnection() {
+        return cluster.config().pool().maxRequestsPerConnection();
+    }
+
+    long idleTimeoutNanos() {
+        return cluster.config().pool().idleTimeout().toNanos();
+    }
+
+    /** A stream finished or the endpoint raised its stream limit: give waiting requests their streams. */
+    void capacityAvailable() {
+        Http2UpstreamConnection c;
+        while (!waiters.isEmpty() && (c = withCapacity()) != null) {
+            UpstreamExchange w = pollWaiter();
+            c.openStream(w);
+        }
+        if (!waiters.isEmpty() && connecting == 0) {
+            connectIfAllowed();
+        }
+        countIdle();
+        if (!waiters.isEmpty()) {
+            // A connection idle on another loop holds a slot this loop needs.
+            cluster.askForIdleConnections(this);
+        }
+    }
+
+    private UpstreamExchange pollWaiter() {
+        UpstreamExchange w = waiters.pollFirst();
+        waiterCount = waiters.size();
+        cluster.limits().releasePending();
+        return w;
+    }
+
+    private void countIdle() {
+        int n = 0;
+        for (int i = 0; i < connections.size(); i++) {
+            if (connections.get(i).isIdle()) {
+                n++;
+            }
+        }
+        idleCount = n;
+    }
+
+    void connectionGoingAway(Http2UpstreamConnection c) {
+        connections.remove(c);
+        capacityAvailable();
+    }
+
+    void connectionClosed(Http2UpstreamConnection c) {
+        connections.remove(c);
+        cluster.limits().releaseConnection(endpoint);
+        cluster.stats().connectionClosed();
+        capacityAvailable();
+        cluster.capacityFreed(this);
+    }
+
+    @Override
+    public void closeAllIdle() {
+        for (Http2UpstreamConnection c : List.copyOf(connections)) {
+            if (c.isIdle()) {
+                c.close();
+            }
+        }
+    }
+
+    @Override
+    public void closeOneIdle() {
+        for (Http2UpstreamConnection c : connections) {
+            if (c.isIdle()) {
+                c.close();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean hasWaiters() {
+        return waiterCount > 0;
+    }
+
+    @Override
+    public boolean hasIdle() {
+        return idleCount > 0;
+    }
+
+    @Override
+    public void serveWaiters() {
+        if (!waiters.isEmpty() && connecting == 0) {
+            connectIfAllowed();
+        }
+    }
+
+    private Http2UpstreamConnection withCapacity() {
+        for (int i = 0; i < connections.size(); i++) {
+            Http2UpstreamConnection c = connections.get(i);
+            if (c.hasCapacity()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void connectIfAllowed() {
+        if (!cluster.limits().tryReserveConnection(endpoint)) {
+            // Waiters stay queued; a closing connection anywhere in the cluster wakes this pool.
+            return;
+        }
+        connecting++;
+        ChannelFuture f = bootstrap.connect(endpoint.address());
+        f.addListener(done -> {
+            connecting--;
+            if (done.isSuccess()) {
+                endpoint.connectionOpened();
+                cluster.stats().connectionOpened();
+                connections.add(f.channel().pipeline().get(Http2UpstreamConnection.class));
+                capacityAvailable();
+            } else {
+                cluster.limits().releaseConnection(endpoint);
+                endpoint.connectFailed();
+                cluster.stats().connectFailed();
+                UpstreamFailure failure = done.cause() instanceof ConnectTimeoutException
+                        ? UpstreamFailure.CONNECT_TIMEOUT : UpstreamFailure.CONNECT_FAILURE;
+                // Everyone waiting was counting on this connection.
+                while (!waiters.isEmpty()) {
+                    pollWaiter().onUpstreamFailure(failure);
+                }
+            }
+        });
+    }
+}

@@ -52,11 +52,13 @@ public final class BootstrapTranslator {
         List<ListenerConfig> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigs = new ArrayList<>();
         for (ListenerTranslator.Draft draft : drafts) {
-            RouteConfiguration routeConfig = draft.http().routeConfig();
-            // Routes naming an unknown cluster are accepted: as in Envoy, such a request gets a
-            // 503 at run time, which is the data path's business.
-            listeners.add(draft.complete(RouteConfigTranslator.translate(routeConfig, draft.http().routeConfigPath())));
-            routeConfigs.add(routeConfig);
+            // Every HTTP chain has its own inline route configuration. Routes naming an unknown
+            // cluster are accepted: as in Envoy, such a request gets a 503 at run time, which is
+            // the data path's business.
+            listeners.add(draft.complete(http -> {
+                routeConfigs.add(http.routeConfig());
+                return RouteConfigTranslator.translate(http.routeConfig(), http.routeConfigPath());
+            }));
         }
         String dump = ConfigDumps.render(bootstrap, routeConfigs);
         return new BootstrapConfig(server,

@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * Translates Envoy's {@code Cluster} into a {@link ClusterConfig}: a STATIC cluster with
- * round-robin balancing over IP endpoints given inline in {@code load_assignment}.
+ * round-robin balancing over IP endpoints given inline in {@code load_assignment}, spoken to in
+ * HTTP/1.1, HTTP/2 or the client's HTTP version.
  */
 final class ClusterTranslator {
 
@@ -29,7 +30,7 @@ final class ClusterTranslator {
     /** Translates {@code cluster} found at {@code path}. */
     static ClusterConfig translate(Cluster cluster, FieldPath path) throws ResourceInvalidException {
         FieldCheck.only(cluster, path, "name", "type", "connect_timeout", "lb_policy", "load_assignment",
-                "circuit_breakers", "typed_extension_protocol_options");
+                "circuit_breakers", "typed_extension_protocol_options", "http2_protocol_options");
         if (cluster.getName().isEmpty()) {
             throw path.field("name").invalid("required");
         }
@@ -45,8 +46,12 @@ final class ClusterTranslator {
                     + " is not supported yet (only ROUND_ROBIN)");
         }
         List<EndpointConfig> endpoints = endpoints(cluster.getLoadAssignment(), path.field("load_assignment"));
-        ConnectionPoolSettings pool = ConnectionPoolTranslator.translate(cluster, path);
-        return new ClusterConfig(cluster.getName(), connectTimeout, LbPolicy.ROUND_ROBIN, endpoints, pool);
+        var httpOptions = ConnectionPoolTranslator.httpOptions(cluster, path);
+        UpstreamProtocolTranslator.Result protocol = UpstreamProtocolTranslator.translate(cluster, httpOptions, path,
+                ConnectionPoolTranslator.httpOptionsPath(path));
+        ConnectionPoolSettings pool = ConnectionPoolTranslator.translate(cluster, httpOptions, path);
+        return new ClusterConfig(cluster.getName(), connectTimeout, LbPolicy.ROUND_ROBIN, endpoints, pool,
+                protocol.protocol(), protocol.http2());
     }
 
     private static List<EndpointConfig> endpoints(ClusterLoadAssignment assignment, FieldPath path)

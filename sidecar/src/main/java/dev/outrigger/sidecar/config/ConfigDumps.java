@@ -34,7 +34,8 @@ final class ConfigDumps {
      * routes. {@code last_updated} is left out: a static configuration has no update time worth
      * reporting, and leaving it out keeps the dump a pure function of the file.
      *
-     * @param routeConfigs the inline route configurations of the listeners, in listener order
+     * @param routeConfigs the inline route configurations of the listeners' HTTP chains, in
+     *     listener order, then chain order (each listener's default chain last)
      */
     static String render(Bootstrap bootstrap, List<RouteConfiguration> routeConfigs) throws ResourceInvalidException {
         Bootstrap.StaticResources resources = bootstrap.getStaticResources();

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Translates a cluster's connection limits ({@code circuit_breakers}) and upstream HTTP options
- * ({@code typed_extension_protocol_options}) into {@link ConnectionPoolSettings}.
+ * Translates a cluster's connection limits ({@code circuit_breakers}) and the connection settings
+ * of its upstream HTTP options ({@code typed_extension_protocol_options}) into
+ * {@link ConnectionPoolSettings}.
  */
 final class ConnectionPoolTranslator {
 
@@ -24,8 +25,15 @@ final class ConnectionPoolTranslator {
     private ConnectionPoolTranslator() {
     }
 
-    /** The pool settings of {@code cluster} at {@code path}; Envoy's defaults where unset. */
-    static ConnectionPoolSettings translate(Cluster cluster, FieldPath path) throws ResourceInvalidException {
+    /**
+     * The pool settings of {@code cluster} at {@code path}; Envoy's defaults where unset.
+     *
+     * @param options the cluster's {@link #httpOptions}, or null
+     */
+    static ConnectionPoolSettings translate(Cluster cluster,
+            io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions options, FieldPath path)
+            throws ResourceInvalidException {
+        FieldPath optionsPath = httpOptionsPath(path);
         ConnectionPoolSettings d = ConnectionPoolSettings.DEFAULTS;
         int maxConnections = d.maxConnections();
         int maxPending = d.maxPendingRequests();
@@ -59,58 +67,44 @@ final class ConnectionPoolTranslator {
         }
         Duration idleTimeout = d.idleTimeout();
         int maxRequestsPerConnection = d.maxRequestsPerConnection();
-        FieldPath optionsPath = path.field("typed_extension_protocol_options");
-        for (Map.Entry<String, Any> entry : cluster.getTypedExtensionProtocolOptionsMap().entrySet()) {
-            FieldPath p = optionsPath.key(entry.getKey());
-            if (!entry.getKey().equals(HTTP_OPTIONS)) {
-                throw p.invalid(entry.getKey() + " is not supported (only " + HTTP_OPTIONS + ")");
+        if (options != null && options.hasCommonHttpProtocolOptions()) {
+            HttpProtocolOptions common = options.getCommonHttpProtocolOptions();
+            FieldPath c = optionsPath.field("common_http_protocol_options");
+            FieldCheck.only(common, c, "idle_timeout", "max_requests_per_connection");
+            if (common.hasIdleTimeout()) {
+                idleTimeout = ConfigValues.nonNegative(common.getIdleTimeout(), c.field("idle_timeout"));
             }
-            var options = ConfigValues.unpack(entry.getValue(),
-                    io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.class, p);
-            upstreamProtocol(options, p);
-            if (options.hasCommonHttpProtocolOptions()) {
-                HttpProtocolOptions common = options.getCommonHttpProtocolOptions();
-                FieldPath c = p.field("common_http_protocol_options");
-                FieldCheck.only(common, c, "idle_timeout", "max_requests_per_connection");
-                if (common.hasIdleTimeout()) {
-                    idleTimeout = ConfigValues.nonNegative(common.getIdleTimeout(), c.field("idle_timeout"));
-                }
-                // As in Envoy, 0 means no limit.
-                if (common.hasMaxRequestsPerConnection() && common.getMaxRequestsPerConnection().getValue() != 0) {
-                    maxRequestsPerConnection = ConfigValues.count(common.getMaxRequestsPerConnection());
-                }
+            // As in Envoy, 0 means no limit.
+            if (common.hasMaxRequestsPerConnection() && common.getMaxRequestsPerConnection().getValue() != 0) {
+                maxRequestsPerConnection = ConfigValues.count(common.getMaxRequestsPerConnection());
             }
         }
         return new ConnectionPoolSettings(maxConnections, maxPerEndpoint, maxPending, idleTimeout,
                 maxRequestsPerConnection);
     }
 
-    private static void upstreamProtocol(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions options,
+    /**
+     * The cluster's upstream {@code HttpProtocolOptions}, or null when it has none; any other key
+     * of {@code typed_extension_protocol_options} is rejected.
+     */
+    static io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions httpOptions(Cluster cluster,
             FieldPath path) throws ResourceInvalidException {
-        String only = "; use explicit_http_config.http_protocol_options (HTTP/1.1)";
-        if (options.hasUseDownstreamProtocolConfig()) {
-            throw path.field("use_downstream_protocol_config").invalid("not supported yet" + only);
+        FieldPath optionsPath = path.field("typed_extension_protocol_options");
+        io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions found = null;
+        for (Map.Entry<String, Any> entry : cluster.getTypedExtensionProtocolOptionsMap().entrySet()) {
+            FieldPath p = optionsPath.key(entry.getKey());
+            if (!entry.getKey().equals(HTTP_OPTIONS)) {
+                throw p.invalid(entry.getKey() + " is not supported (only " + HTTP_OPTIONS + ")");
+            }
+            found = ConfigValues.unpack(entry.getValue(),
+                    io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.class, p);
         }
-        if (options.hasAutoConfig()) {
-            throw path.field("auto_config").invalid("not supported yet" + only);
-        }
-        FieldCheck.only(options, path, "common_http_protocol_options", "explicit_http_config");
-        if (!options.hasExplicitHttpConfig()) {
-            return;
-        }
-        var explicit = options.getExplicitHttpConfig();
-        FieldPath e = path.field("explicit_http_config");
-        if (explicit.hasHttp2ProtocolOptions()) {
-            throw e.field("http2_protocol_options").invalid("HTTP/2 to upstreams is not supported yet" + only);
-        }
-        if (explicit.hasHttp3ProtocolOptions()) {
-            throw e.field("http3_protocol_options").invalid("HTTP/3 to upstreams is not supported yet" + only);
-        }
-        if (!explicit.hasHttpProtocolOptions()) {
-            throw e.invalid("set http_protocol_options (HTTP/1.1), the only upstream protocol supported yet");
-        }
-        // Outrigger's HTTP/1.1 client has no knobs yet: any option set would be silently ignored.
-        FieldCheck.only(explicit.getHttpProtocolOptions(), e.field("http_protocol_options"));
+        return found;
+    }
+
+    /** Where {@link #httpOptions} are in the cluster at {@code path}. */
+    static FieldPath httpOptionsPath(FieldPath path) {
+        return path.field("typed_extension_protocol_options").key(HTTP_OPTIONS);
     }
 
     // The index of the DEFAULT-priority entry of a thresholds list (-1 if none), rejecting HIGH

@@ -3,6 +3,7 @@ package dev.outrigger.sidecar.config;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig.Codec;
 import dev.outrigger.sidecar.route.RouteTable;
+import dev.outrigger.sidecar.snapshot.Http2Settings;
 import dev.outrigger.xds.FieldPath;
 import dev.outrigger.xds.ResourceInvalidException;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Translates Envoy's {@code HttpConnectionManager} into everything of an
@@ -33,6 +35,8 @@ final class HcmTranslator {
     /**
      * A checked {@code HttpConnectionManager} waiting for its route table.
      *
+     * @param http2 the HTTP/2 settings offered to clients
+     * @param upgradeTypes the upgrade types enabled for every route, lower case
      * @param routeConfig the inline {@code route_config}
      * @param routeConfigPath where it is, for the route translator's errors
      */
@@ -47,11 +51,15 @@ final class HcmTranslator {
             boolean skipXffAppend,
             String serverName,
             List<String> skippedOptionalFilters,
+            Http2Settings http2,
+            Set<String> upgradeTypes,
             RouteConfiguration routeConfig,
             FieldPath routeConfigPath) {
 
         Draft {
             skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
+            Objects.requireNonNull(http2, "http2");
+            upgradeTypes = Set.copyOf(upgradeTypes);
             Objects.requireNonNull(routeConfig, "routeConfig");
         }
 
@@ -59,7 +67,7 @@ final class HcmTranslator {
         HttpConnectionManagerConfig complete(RouteTable routes) {
             return new HttpConnectionManagerConfig(statPrefix, routes, idleTimeout, maxRequestHeadersBytes,
                     generateRequestId, preserveExternalRequestId, useRemoteAddress, skipXffAppend, serverName,
-                    codec, skippedOptionalFilters);
+                    codec, skippedOptionalFilters, http2, upgradeTypes);
         }
     }
 
@@ -74,7 +82,8 @@ final class HcmTranslator {
         }
         FieldCheck.only(hcm, path, "stat_prefix", "codec_type", "route_config", "http_filters",
                 "common_http_protocol_options", "max_request_headers_kb", "generate_request_id",
-                "preserve_external_request_id", "use_remote_address", "skip_xff_append", "server_name");
+                "preserve_external_request_id", "use_remote_address", "skip_xff_append", "server_name",
+                "http2_protocol_options", "upgrade_configs");
         if (hcm.getStatPrefix().isEmpty()) {
             throw path.field("stat_prefix").invalid(
                     "required, as in Envoy (it prefixes this listener's HTTP statistics)");
@@ -82,10 +91,22 @@ final class HcmTranslator {
         Codec codec = switch (hcm.getCodecType()) {
             case AUTO -> Codec.AUTO;
             case HTTP1 -> Codec.HTTP1;
+            case HTTP2 -> Codec.HTTP2;
             default -> throw path.field("codec_type").invalid(
                     ClusterTranslator.enumName(hcm.getCodecType(), hcm.getCodecTypeValue())
-                            + " is not supported yet (AUTO or HTTP1)");
+                            + " is not supported yet (AUTO, HTTP1 or HTTP2)");
         };
+        Http2Settings http2 = Http2Settings.DEFAULTS;
+        if (hcm.hasHttp2ProtocolOptions()) {
+            if (codec == Codec.HTTP1) {
+                throw path.field("http2_protocol_options").invalid(
+                        "has no effect with codec_type HTTP1; use AUTO or HTTP2, or remove it");
+            }
+            http2 = Http2OptionsTranslator.translate(hcm.getHttp2ProtocolOptions(),
+                    path.field("http2_protocol_options"));
+        }
+        Set<String> upgradeTypes = UpgradeConfigTranslator.connectionManager(hcm.getUpgradeConfigsList(),
+                path.field("upgrade_configs"));
         Duration idleTimeout = idleTimeout(hcm, path);
         int maxHeaderBytes = HttpConnectionManagerConfig.DEFAULT_MAX_REQUEST_HEADERS_BYTES;
         if (hcm.hasMaxRequestHeadersKb()) {
@@ -109,7 +130,7 @@ final class HcmTranslator {
                 hcm.getPreserveExternalRequestId(),
                 hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue(),
                 hcm.getSkipXffAppend(),
-                serverName, skipped, hcm.getRouteConfig(), path.field("route_config"));
+                serverName, skipped, http2, upgradeTypes, hcm.getRouteConfig(), path.field("route_config"));
     }
 
     private static Duration idleTimeout(HttpConnectionManager hcm, FieldPath path) throws ResourceInvalidException {

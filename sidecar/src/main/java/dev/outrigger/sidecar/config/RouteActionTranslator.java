@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Translates the three route actions: {@code route}, {@code redirect} and {@code direct_response}. */
 final class RouteActionTranslator {
@@ -39,7 +40,8 @@ final class RouteActionTranslator {
     static ForwardAction forward(RouteAction action, PathMatcher pathMatcher, FieldPath path)
             throws ResourceInvalidException {
         FieldCheck.only(action, path, "cluster", "weighted_clusters", "cluster_not_found_response_code",
-                "prefix_rewrite", "regex_rewrite", "host_rewrite_literal", "timeout");
+                "prefix_rewrite", "regex_rewrite", "host_rewrite_literal", "timeout", "upgrade_configs",
+                "max_grpc_timeout");
         List<ClusterWeight> clusters = switch (action.getClusterSpecifierCase()) {
             case CLUSTER -> {
                 if (action.getCluster().isEmpty()) {
@@ -71,7 +73,13 @@ final class RouteActionTranslator {
             default -> throw path.field("cluster_not_found_response_code").invalid(
                     "unknown value " + action.getClusterNotFoundResponseCodeValue());
         };
-        return new ForwardAction(clusters, rewrite, hostRewrite, timeout, notFound);
+        Map<String, Boolean> upgrades = UpgradeConfigTranslator.route(action.getUpgradeConfigsList(),
+                path.field("upgrade_configs"));
+        // Unset and 0s differ, as in Envoy: unset ignores grpc-timeout, 0s honours it without a cap.
+        Duration maxGrpcTimeout = action.hasMaxGrpcTimeout()
+                ? duration(action.getMaxGrpcTimeout(), path.field("max_grpc_timeout"))
+                : null;
+        return new ForwardAction(clusters, rewrite, hostRewrite, timeout, notFound, upgrades, maxGrpcTimeout);
     }
 
     private static List<ClusterWeight> weightedClusters(WeightedCluster weighted, FieldPath path)

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param tls whether to recognise a TLS ClientHello ({@code tls_inspector})
  * @param timeout how long to wait for the first bytes ({@code listener_filters_timeout},
  *     Outrigger's default 100 ms); a client silent for that long is taken to be waiting for the
- *     server to speak first, and its connection goes to a chain without application protocol
+ *     server to speak first, and its connection goes to a chain without application protocol.
+ *     {@link Duration#ZERO} means no limit: wait for the first bytes however long they take, as
+ *     Envoy does for {@code listener_filters_timeout: 0s}
  */
 public record ProtocolDetection(boolean http, boolean tls, Duration timeout) {
 

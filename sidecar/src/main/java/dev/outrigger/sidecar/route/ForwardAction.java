@@ -16,8 +16,10 @@ import java.util.random.RandomGenerator;
  * @param clusterNotFoundStatus the status when the picked cluster does not exist: 503, 404 or 500
  * @param upgrades {@code upgrade_configs} of the route: upgrade type (lower case, e.g.
  *     {@code websocket}) to enabled; they override the connection manager's for those types
- * @param maxGrpcTimeout {@code max_grpc_timeout}: the most a gRPC request's {@code grpc-timeout}
- *     may ask for; null or zero for no cap
+ * @param maxGrpcTimeout {@code max_grpc_timeout}, as in Envoy: null (unset) means a gRPC request's
+ *     {@code grpc-timeout} is ignored and {@code timeout} applies; otherwise {@code grpc-timeout}
+ *     replaces {@code timeout} for gRPC requests (no timeout when the header is absent), capped at
+ *     this value when it is greater than zero
  */
 public record ForwardAction(
         List<ClusterWeight> clusters,

@@ -16,7 +16,10 @@ import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +70,27 @@ class ConfigDumpsTest {
         Listener listener = parsed.getConfigs(2).unpack(ListenersConfigDump.class).getStaticListeners(0)
                 .getListener().unpack(Listener.class);
         assertEquals(bootstrap.getStaticResources().getListeners(0), listener);
+    }
+
+    @Test
+    void listenerFiltersAndTcpProxyArePrinted() throws Exception {
+        Bootstrap detecting = TestBootstraps.parse(ListenerYaml.listener("listener_filters:\n"
+                + ListenerYaml.HTTP_INSPECTOR + ListenerYaml.TLS_INSPECTOR
+                + "filter_chains:\n" + ListenerYaml.entry("filter_chain_match: { application_protocols: [h2c] }\n"
+                        + ListenerYaml.http("in"))
+                + "default_filter_chain:\n" + TestBootstraps.indent(ListenerYaml.tcp("stat_prefix: pass\ncluster: app\n"),
+                        2)));
+        String json = ConfigDumps.render(detecting, List.of());
+        JsonNode listener = new ObjectMapper().readTree(json).get("configs").get(2).at("/static_listeners/0/listener");
+
+        assertEquals(EnvoyTypes.typeUrl(HttpInspector.getDescriptor()),
+                listener.at("/listener_filters/0/typed_config/@type").asText());
+        assertEquals(EnvoyTypes.typeUrl(TlsInspector.getDescriptor()),
+                listener.at("/listener_filters/1/typed_config/@type").asText());
+        assertEquals(EnvoyTypes.typeUrl(TcpProxy.getDescriptor()),
+                listener.at("/default_filter_chain/filters/0/typed_config/@type").asText());
+        assertEquals("pass", listener.at("/default_filter_chain/filters/0/typed_config/stat_prefix").asText());
+        assertEquals("h2c", listener.at("/filter_chains/0/filter_chain_match/application_protocols/0").asText());
     }
 
     @Test

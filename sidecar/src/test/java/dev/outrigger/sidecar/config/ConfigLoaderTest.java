@@ -55,7 +55,7 @@ class ConfigLoaderTest {
                         "typedConfig": {
                           "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
                           "statPrefix": "l",
-                          "codecType": "HTTP2"
+                          "codecType": "HTTP3"
                         }
                       }]}]
                     }]
@@ -63,8 +63,23 @@ class ConfigLoaderTest {
                 }
                 """);
         ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigLoader.load(file));
-        assertEquals(file + ":11: " + TestBootstraps.HCM + ".codec_type: HTTP2 is not supported yet (AUTO or HTTP1)",
+        assertEquals(file + ":11: " + TestBootstraps.HCM + ".codec_type: HTTP3 is not supported yet (AUTO, HTTP1 or HTTP2)",
                 e.getMessage());
+    }
+
+    @Test
+    void errorInAListenerFilterIsOnItsLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("bootstrap.yaml"), ListenerYaml.listener("""
+                listenerFilters:
+                - name: envoy.filters.listener.tls_inspector
+                  typedConfig:
+                    "@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector
+                    enableJa3Fingerprinting: true
+                defaultFilterChain:
+                """ + TestBootstraps.indent(ListenerYaml.http("in"), 2)));
+        ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ":9: static_resources.listeners[0].listener_filters[0].typed_config"
+                + ".enable_ja3_fingerprinting: field is not supported by Outrigger", e.getMessage());
     }
 
     @Test

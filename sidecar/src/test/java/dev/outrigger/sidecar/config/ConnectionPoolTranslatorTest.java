@@ -105,22 +105,6 @@ class ConnectionPoolTranslatorTest {
     }
 
     @Test
-    void http2UpstreamIsNotSupportedYet() {
-        assertRejected(cluster(httpOptions("explicit_http_config: { http2_protocol_options: {} }\n")),
-                OPTIONS + ".explicit_http_config.http2_protocol_options",
-                "HTTP/2 to upstreams is not supported yet; use explicit_http_config.http_protocol_options (HTTP/1.1)");
-    }
-
-    @Test
-    void autoAndDownstreamProtocolAreNotSupportedYet() {
-        assertRejected(cluster(httpOptions("auto_config: {}\n")), OPTIONS + ".auto_config",
-                "not supported yet; use explicit_http_config.http_protocol_options (HTTP/1.1)");
-        assertRejected(cluster(httpOptions("use_downstream_protocol_config: {}\n")),
-                OPTIONS + ".use_downstream_protocol_config",
-                "not supported yet; use explicit_http_config.http_protocol_options (HTTP/1.1)");
-    }
-
-    @Test
     void http1KnobsAreRejectedRatherThanIgnored() {
         assertRejected(cluster(httpOptions("explicit_http_config: { http_protocol_options: { accept_http_10: true } }\n")),
                 OPTIONS + ".explicit_http_config.http_protocol_options.accept_http_10",

@@ -12,9 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig.Codec;
+import dev.outrigger.sidecar.snapshot.Http2Settings;
 import dev.outrigger.xds.FieldPath;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HcmTranslatorTest {
@@ -142,11 +144,100 @@ class HcmTranslatorTest {
     }
 
     @Test
-    void http2AndHttp3CodecsAreNotSupportedYet() {
-        assertRejected(withHcm("stat_prefix: out\ncodec_type: HTTP2\n" + ROUTES + ROUTER), HCM + ".codec_type",
-                "HTTP2 is not supported yet (AUTO or HTTP1)");
+    void http2CodecIsSupportedAndHttp3IsNot() throws Exception {
+        assertEquals(Codec.HTTP2, hcm("stat_prefix: out\ncodec_type: HTTP2\n" + ROUTES + ROUTER).codec());
         assertRejected(withHcm("stat_prefix: out\ncodec_type: HTTP3\n" + ROUTES + ROUTER), HCM + ".codec_type",
-                "HTTP3 is not supported yet (AUTO or HTTP1)");
+                "HTTP3 is not supported yet (AUTO, HTTP1 or HTTP2)");
+    }
+
+    @Test
+    void http2ProtocolOptions() throws Exception {
+        HcmTranslator.Draft hcm = hcm("""
+                stat_prefix: out
+                codec_type: HTTP2
+                http2_protocol_options:
+                  max_concurrent_streams: 100
+                  initial_stream_window_size: 65535
+                  initial_connection_window_size: 2147483647
+                """ + ROUTES + ROUTER);
+        assertEquals(new Http2Settings(100, 65_535, Integer.MAX_VALUE), hcm.http2());
+        assertEquals(new Http2Settings(7, 65_536, 1_048_576),
+                hcm("stat_prefix: out\nhttp2_protocol_options: { max_concurrent_streams: 7 }\n" + ROUTES + ROUTER)
+                        .http2(), "AUTO takes HTTP/2 options too; unset ones keep Outrigger's defaults");
+        assertEquals(Http2Settings.DEFAULTS,
+                hcm("stat_prefix: out\nhttp2_protocol_options: {}\n" + ROUTES + ROUTER).http2());
+    }
+
+    @Test
+    void http2DefaultsAreOutriggersNotEnvoys() throws Exception {
+        HcmTranslator.Draft hcm = hcm("stat_prefix: out\n" + ROUTES + ROUTER);
+        assertEquals(Http2Settings.DEFAULTS, hcm.http2());
+        assertEquals(new Http2Settings(1024, 65_536, 1_048_576), Http2Settings.DEFAULTS);
+    }
+
+    @Test
+    void http2OptionRanges() {
+        String p = HCM + ".http2_protocol_options.";
+        assertRejected(withHcm("stat_prefix: out\nhttp2_protocol_options: { max_concurrent_streams: 0 }\n"
+                + ROUTES + ROUTER), p + "max_concurrent_streams", "0 is out of range 1..2147483647");
+        assertRejected(withHcm("stat_prefix: out\nhttp2_protocol_options: { max_concurrent_streams: 2147483648 }\n"
+                + ROUTES + ROUTER), p + "max_concurrent_streams", "2147483648 is out of range 1..2147483647");
+        assertRejected(withHcm("stat_prefix: out\nhttp2_protocol_options: { initial_stream_window_size: 65534 }\n"
+                + ROUTES + ROUTER), p + "initial_stream_window_size", "65534 is out of range 65535..2147483647");
+        assertRejected(withHcm("stat_prefix: out\nhttp2_protocol_options:"
+                        + " { initial_connection_window_size: 4294967295 }\n" + ROUTES + ROUTER),
+                p + "initial_connection_window_size", "4294967295 is out of range 65535..2147483647");
+    }
+
+    @Test
+    void otherHttp2OptionsAreRejected() {
+        assertRejected(withHcm("stat_prefix: out\nhttp2_protocol_options: { allow_connect: true }\n" + ROUTES + ROUTER),
+                HCM + ".http2_protocol_options.allow_connect", "field is not supported by Outrigger (supported here:"
+                        + " initial_connection_window_size, initial_stream_window_size, max_concurrent_streams)");
+        assertRejected(withHcm("stat_prefix: out\nhttp2_protocol_options: { hpack_table_size: 0 }\n" + ROUTES + ROUTER),
+                HCM + ".http2_protocol_options.hpack_table_size", "field is not supported by Outrigger (supported"
+                        + " here: initial_connection_window_size, initial_stream_window_size, max_concurrent_streams)");
+    }
+
+    @Test
+    void http2OptionsWithTheHttp1CodecAreRejected() {
+        assertRejected(withHcm("stat_prefix: out\ncodec_type: HTTP1\nhttp2_protocol_options: {}\n" + ROUTES + ROUTER),
+                HCM + ".http2_protocol_options", "has no effect with codec_type HTTP1; use AUTO or HTTP2, or remove it");
+    }
+
+    @Test
+    void upgradeConfigsEnableTheirTypes() throws Exception {
+        HcmTranslator.Draft hcm = hcm("""
+                stat_prefix: out
+                upgrade_configs:
+                - upgrade_type: WebSocket
+                - upgrade_type: spdy/3
+                  enabled: false
+                - upgrade_type: my-proto
+                  enabled: true
+                """ + ROUTES + ROUTER);
+        assertEquals(Set.of("websocket", "my-proto"), hcm.upgradeTypes());
+        assertEquals(Set.of(), hcm("stat_prefix: out\n" + ROUTES + ROUTER).upgradeTypes());
+    }
+
+    @Test
+    void upgradeConfigErrors() {
+        String at = HCM + ".upgrade_configs";
+        assertRejected(withHcm("stat_prefix: out\nupgrade_configs: [ { upgrade_type: h2c } ]\n" + ROUTES + ROUTER),
+                at + "[0].upgrade_type", "h2c is not proxied as an upgrade: with codec_type AUTO the connection"
+                        + " manager itself switches a client that sends Upgrade: h2c to HTTP/2");
+        assertRejected(withHcm("stat_prefix: out\nupgrade_configs: [ { upgrade_type: CONNECT } ]\n" + ROUTES + ROUTER),
+                at + "[0].upgrade_type", "CONNECT is not supported yet");
+        assertRejected(withHcm("stat_prefix: out\nupgrade_configs: [ { enabled: true } ]\n" + ROUTES + ROUTER),
+                at + "[0].upgrade_type", "required, e.g. websocket");
+        assertRejected(withHcm("stat_prefix: out\nupgrade_configs: [ { upgrade_type: \"web socket\" } ]\n"
+                + ROUTES + ROUTER), at + "[0].upgrade_type", "\"web socket\" is not a valid Upgrade protocol name");
+        assertRejected(withHcm("stat_prefix: out\nupgrade_configs: [ { upgrade_type: websocket },"
+                        + " { upgrade_type: WEBSOCKET, enabled: false } ]\n" + ROUTES + ROUTER),
+                at + "[1].upgrade_type", "upgrade type \"websocket\" is configured twice (also upgrade_configs[0])");
+        assertRejected(withHcm("stat_prefix: out\nupgrade_configs: [ { upgrade_type: websocket, filters: ["
+                        + " { name: envoy.filters.http.router } ] } ]\n" + ROUTES + ROUTER),
+                at + "[0].filters", "field is not supported by Outrigger (supported here: enabled, upgrade_type)");
     }
 
     @Test
@@ -175,14 +266,14 @@ class HcmTranslatorTest {
     void unsupportedHcmFieldsAreNamed() {
         assertRejected(withHcm("stat_prefix: out\nstream_idle_timeout: 10s\n" + ROUTES + ROUTER),
                 HCM + ".stream_idle_timeout", "field is not supported by Outrigger (supported here: codec_type,"
-                        + " common_http_protocol_options, generate_request_id, http_filters, max_request_headers_kb,"
-                        + " preserve_external_request_id, route_config, server_name, skip_xff_append, stat_prefix,"
-                        + " use_remote_address)");
+                        + " common_http_protocol_options, generate_request_id, http2_protocol_options, http_filters,"
+                        + " max_request_headers_kb, preserve_external_request_id, route_config, server_name,"
+                        + " skip_xff_append, stat_prefix, upgrade_configs, use_remote_address)");
     }
 
     private static HcmTranslator.Draft hcm(String lines) throws Exception {
         var listener = parse(withHcm(lines)).getStaticResources().getListeners(0);
         return ListenerTranslator.translate(listener, FieldPath.ROOT.field("static_resources").field("listeners").index(0))
-                .http();
+                .chains().get(0).http();
     }
 }

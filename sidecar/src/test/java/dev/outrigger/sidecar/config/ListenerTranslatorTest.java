@@ -1,28 +1,44 @@
 package dev.outrigger.sidecar.config;
 
+import static dev.outrigger.sidecar.config.ListenerYaml.L0;
+import static dev.outrigger.sidecar.config.ListenerYaml.draft;
+import static dev.outrigger.sidecar.config.ListenerYaml.entry;
+import static dev.outrigger.sidecar.config.ListenerYaml.http;
+import static dev.outrigger.sidecar.config.ListenerYaml.listener;
+import static dev.outrigger.sidecar.config.ListenerYaml.tcp;
 import static dev.outrigger.sidecar.config.TestBootstraps.ROUTER;
 import static dev.outrigger.sidecar.config.TestBootstraps.ROUTES;
 import static dev.outrigger.sidecar.config.TestBootstraps.assertRejected;
-import static dev.outrigger.sidecar.config.TestBootstraps.parse;
 import static dev.outrigger.sidecar.config.TestBootstraps.withHcm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.outrigger.sidecar.listener.FilterChainConfig;
+import dev.outrigger.sidecar.listener.FilterChainMatch;
+import dev.outrigger.sidecar.listener.ListenerConfig;
+import dev.outrigger.sidecar.listener.TcpProxyConfig;
+import dev.outrigger.sidecar.route.ClusterWeight;
 import dev.outrigger.xds.FieldPath;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ListenerTranslatorTest {
 
-    private static final String L0 = "static_resources.listeners[0]";
     private static final String HCM_LINES = "stat_prefix: out\n" + ROUTES + ROUTER;
     private static final String VALID = withHcm(HCM_LINES);
+    private static final String CHAIN0 = L0 + ".filter_chains[0]";
 
     @Test
     void mapsNameAddressAndHcm() throws Exception {
         ListenerTranslator.Draft draft = draft(VALID);
         assertEquals("outbound", draft.name());
         assertEquals(new InetSocketAddress("127.0.0.1", 15001), draft.address());
-        assertEquals("out", draft.http().statPrefix());
+        assertEquals(1, draft.chains().size());
+        assertEquals("out", draft.chains().get(0).http().statPrefix());
+        assertEquals(FilterChainMatch.ANY, draft.chains().get(0).match());
+        assertNull(draft.defaultChain());
+        assertNull(draft.detection(), "no listener_filters: nothing is inspected");
         assertEquals(FieldPath.of(L0), draft.path());
     }
 
@@ -34,8 +50,43 @@ class ListenerTranslatorTest {
     }
 
     @Test
-    void namedFilterChainIsAccepted() throws Exception {
-        assertEquals("outbound", draft(VALID.replace("    - filters:", "    - name: main\n      filters:")).name());
+    void namedFilterChainKeepsItsName() throws Exception {
+        assertEquals("main", draft(VALID.replace("    - filters:", "    - name: main\n      filters:"))
+                .chains().get(0).name());
+    }
+
+    @Test
+    void severalChainsAndADefaultChainBecomeTheseRecords() throws Exception {
+        ListenerConfig listener = ListenerYaml.translate(listener("filter_chains:\n"
+                + entry("name: port-80\nfilter_chain_match: { destination_port: 80 }\n" + http("web"))
+                + entry("name: port-5432\nfilter_chain_match: { destination_port: 5432 }\n"
+                        + tcp("stat_prefix: db\ncluster: postgres\n"))
+                + "default_filter_chain:\n" + TestBootstraps.indent("name: rest\n" + tcp("stat_prefix: rest\n"
+                        + "cluster: passthrough\nidle_timeout: 0s\n"), 2)));
+
+        assertEquals("in", listener.name());
+        assertEquals(2, listener.filterChains().size());
+        FilterChainConfig web = listener.filterChains().get(0);
+        assertEquals("port-80", web.name());
+        assertEquals(new FilterChainMatch(80, "", List.of()), web.match());
+        assertEquals("web", web.http().statPrefix());
+        assertEquals("local", web.http().routeTable().name(), "each HTTP chain gets its route table");
+        assertEquals(FilterChainConfig.tcp("port-5432", new FilterChainMatch(5432, "", List.of()),
+                new TcpProxyConfig("db", List.of(new ClusterWeight("postgres", 1)), TcpProxyConfig.DEFAULT_IDLE_TIMEOUT)),
+                listener.filterChains().get(1));
+        assertEquals(FilterChainConfig.tcp("rest", FilterChainMatch.ANY,
+                new TcpProxyConfig("rest", List.of(new ClusterWeight("passthrough", 1)), java.time.Duration.ZERO)),
+                listener.defaultFilterChain());
+        assertNull(listener.detection());
+    }
+
+    @Test
+    void aDefaultChainAloneIsEnough() throws Exception {
+        ListenerConfig listener = ListenerYaml.translate(listener("default_filter_chain:\n"
+                + TestBootstraps.indent(http("all"), 2)));
+        assertEquals(List.of(), listener.filterChains());
+        assertEquals("all", listener.defaultFilterChain().http().statPrefix());
+        assertEquals("all", listener.http().statPrefix());
     }
 
     @Test
@@ -54,65 +105,80 @@ class ListenerTranslatorTest {
     }
 
     @Test
-    void exactlyOneFilterChain() {
+    void aChainIsRequired() {
         assertRejected(VALID.substring(0, VALID.indexOf("    filter_chains:")) + "    filter_chains: []\n",
-                L0 + ".filter_chains", "exactly one filter chain is required");
-        String chain = VALID.substring(VALID.indexOf("    - filters:"));
-        assertRejected(VALID + chain, L0 + ".filter_chains[1]", "only one filter chain per listener is supported yet");
+                L0 + ".filter_chains", "at least one filter chain is required (or a default_filter_chain)");
     }
 
     @Test
-    void filterChainMatchAndTransportSocketAreNotSupportedYet() {
-        assertRejected(VALID.replace("    - filters:", "    - filter_chain_match: { destination_port: 80 }\n      filters:"),
-                L0 + ".filter_chains[0].filter_chain_match", "filter_chain_match is not supported yet");
+    void transportSocketIsNotSupportedYet() {
         assertRejected(VALID.replace("    - filters:", "    - transport_socket: { name: envoy.transport_sockets.tls }\n"
                         + "      filters:"),
-                L0 + ".filter_chains[0].transport_socket", "transport_socket (TLS) is not supported yet");
+                CHAIN0 + ".transport_socket", "transport_socket (TLS) is not supported yet");
+        assertRejected(listener("default_filter_chain:\n  transport_socket: { name: envoy.transport_sockets.tls }\n"
+                        + TestBootstraps.indent(http("x"), 2)),
+                L0 + ".default_filter_chain.transport_socket", "transport_socket (TLS) is not supported yet");
+    }
+
+    @Test
+    void unsupportedChainFieldsAreNamed() {
+        assertRejected(VALID.replace("    - filters:", "    - metadata: { filter_metadata: { a: { b: c } } }\n"
+                        + "      filters:"),
+                CHAIN0 + ".metadata", "field is not supported by Outrigger (supported here: filter_chain_match, "
+                        + "filters, name)");
     }
 
     @Test
     void exactlyOneNetworkFilter() {
         String filter = VALID.substring(VALID.indexOf("      - name: envoy.filters.network.http_connection_manager"));
-        assertRejected(VALID + filter, L0 + ".filter_chains[0].filters[1]",
-                "only one network filter (envoy.filters.network.http_connection_manager) per chain is supported");
+        assertRejected(VALID + filter, CHAIN0 + ".filters[1]", "only one network filter per chain is supported"
+                + " (envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy)");
         assertRejected(VALID.substring(0, VALID.indexOf("    - filters:")) + "    - filters: []\n",
-                L0 + ".filter_chains[0].filters", "exactly one filter, envoy.filters.network.http_connection_manager, is required");
+                CHAIN0 + ".filters", "exactly one network filter is required:"
+                        + " envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy");
     }
 
     @Test
     void otherNetworkFiltersAreRejected() {
-        assertRejected("""
-                static_resources:
-                  listeners:
-                  - name: tcp
-                    address: { socket_address: { address: 0.0.0.0, port_value: 9000 } }
-                    filter_chains:
-                    - filters:
-                      - name: envoy.filters.network.tcp_proxy
-                        typed_config:
-                          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
-                          stat_prefix: tcp
-                          cluster: demo
-                """, L0 + ".filter_chains[0].filters[0]", "envoy.filters.network.tcp_proxy"
-                + " (envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy) is not supported;"
-                + " the only network filter is envoy.filters.network.http_connection_manager");
+        assertRejected(listener("filter_chains:\n" + entry("""
+                filters:
+                - name: envoy.filters.network.echo
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.network.echo.v3.Echo
+                """)), CHAIN0 + ".filters[0]", "envoy.filters.network.echo"
+                + " (envoy.extensions.filters.network.echo.v3.Echo) is not supported; the network filters are"
+                + " envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy");
     }
 
     @Test
-    void filterNeedsTypedConfig() {
+    void theTypeNotTheNameSelectsTheFilter() throws Exception {
+        ListenerTranslator.Draft draft = draft(listener("filter_chains:\n"
+                + entry(tcp("stat_prefix: t\ncluster: c\n").replace("name: envoy.filters.network.tcp_proxy",
+                        "name: my-proxy"))));
+        assertEquals("t", draft.chains().get(0).tcp().statPrefix());
+    }
+
+    @Test
+    void filterNeedsANameAndTypedConfig() {
         String noConfig = VALID.substring(0, VALID.indexOf("        typed_config:"));
-        assertRejected(noConfig, L0 + ".filter_chains[0].filters[0].typed_config",
-                "required: an envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager");
+        assertRejected(noConfig, CHAIN0 + ".filters[0].typed_config", "required: an"
+                + " envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+                + " or a envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy");
+        assertRejected(VALID.replace("      - name: envoy.filters.network.http_connection_manager\n        typed_config:",
+                        "      - typed_config:"),
+                CHAIN0 + ".filters[0].name",
+                "required (envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy)");
     }
 
     @Test
     void unsupportedListenerFieldsAreNamed() {
         assertRejected(VALID.replace("  - name: outbound\n", "  - name: outbound\n    per_connection_buffer_limit_bytes: 1024\n"),
                 L0 + ".per_connection_buffer_limit_bytes",
-                "field is not supported by Outrigger (supported here: address, filter_chains, name)");
-    }
-
-    private static ListenerTranslator.Draft draft(String yaml) throws Exception {
-        return ListenerTranslator.translate(parse(yaml).getStaticResources().getListeners(0), FieldPath.of(L0));
+                "field is not supported by Outrigger (supported here: address, continue_on_listener_filters_timeout,"
+                        + " default_filter_chain, filter_chains, listener_filters, listener_filters_timeout, name)");
+        assertRejected(VALID.replace("  - name: outbound\n", "  - name: outbound\n    filter_chain_matcher: {}\n"),
+                L0 + ".filter_chain_matcher", "field is not supported by Outrigger (supported here: address,"
+                        + " continue_on_listener_filters_timeout, default_filter_chain, filter_chains, listener_filters,"
+                        + " listener_filters_timeout, name)");
     }
 }

@@ -176,6 +176,28 @@ class RouteConfigErrorsTest {
                 forwardError("{prefix: /}", "{cluster: c, host_rewrite_literal: ''}"));
     }
 
+    @Test
+    void upgradeAndGrpcTimeoutErrors() throws Exception {
+        String a = "~.virtual_hosts[0].routes[0].route";
+        assertEquals(a + ".max_grpc_timeout: must be a non-negative duration",
+                forwardError("{prefix: /}", "{cluster: c, max_grpc_timeout: -1s}"));
+        assertEquals(a + ".upgrade_configs[0].connect_config: field is not supported by Outrigger (supported here: "
+                + "enabled, upgrade_type)", forwardError("{prefix: /}",
+                        "{cluster: c, upgrade_configs: [{upgrade_type: websocket, connect_config: {}}]}"));
+        assertEquals(a + ".upgrade_configs[1].upgrade_type: upgrade type \"websocket\" is configured twice (also "
+                + "upgrade_configs[0])", forwardError("{prefix: /}",
+                        "{cluster: c, upgrade_configs: [{upgrade_type: websocket}, {upgrade_type: WebSocket}]}"));
+        assertEquals(a + ".upgrade_configs[0].upgrade_type: h2c is not proxied as an upgrade: with codec_type AUTO "
+                + "the connection manager itself switches a client that sends Upgrade: h2c to HTTP/2",
+                forwardError("{prefix: /}", "{cluster: c, upgrade_configs: [{upgrade_type: H2C}]}"));
+        assertEquals(a + ".upgrade_configs[0].upgrade_type: CONNECT is not supported yet",
+                forwardError("{prefix: /}", "{cluster: c, upgrade_configs: [{upgrade_type: CONNECT}]}"));
+        assertEquals(a + ".upgrade_configs[0].upgrade_type: required, e.g. websocket",
+                forwardError("{prefix: /}", "{cluster: c, upgrade_configs: [{enabled: false}]}"));
+        assertEquals(a + ".upgrade_configs[0].upgrade_type: \"a/b/c\" is not a valid Upgrade protocol name",
+                forwardError("{prefix: /}", "{cluster: c, upgrade_configs: [{upgrade_type: a/b/c}]}"));
+    }
+
     private static String redirectError(String match, String redirect) throws Exception {
         return routeError("{match: " + match + ", redirect: " + redirect + "}");
     }

@@ -3,7 +3,9 @@ package dev.outrigger.sidecar.config;
 import static dev.outrigger.sidecar.config.RouteConfigYaml.translate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.re2j.Pattern;
 import dev.outrigger.sidecar.route.AppendAction;
@@ -30,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -222,6 +225,37 @@ class RouteConfigTranslatorTest {
         assertEquals("/v2/items/42?z", items.rewritePath(item.pathAndQuery()));
         // two x-n values are matched as "4,5", which is no integer; Envoy never falls back to another host
         assertNull(table.select(item.header("x-n", "5")));
+    }
+
+    @Test
+    void upgradeConfigsAndMaxGrpcTimeout() throws Exception {
+        List<Route> routes = translate(RouteConfigYaml.vhost("""
+                - match: {prefix: /ws}
+                  route:
+                    cluster: chat
+                    upgrade_configs:
+                    - {upgrade_type: WebSocket}
+                    - {upgrade_type: spdy/3, enabled: false}
+                - match: {prefix: /grpc}
+                  route: {cluster: grpc, max_grpc_timeout: 5s}
+                - match: {prefix: /uncapped}
+                  route: {cluster: grpc, max_grpc_timeout: 0s}
+                - match: {prefix: /}
+                  route: {cluster: web}
+                """)).virtualHosts().virtualHosts().get(0).routes();
+        ForwardAction ws = assertInstanceOf(ForwardAction.class, routes.get(0).action());
+        assertEquals(Map.of("websocket", true, "spdy/3", false), ws.upgrades());
+        assertTrue(ws.allowsUpgrade("websocket", false), "the route enables what the connection manager does not");
+        assertFalse(ws.allowsUpgrade("spdy/3", true), "the route disables what the connection manager enables");
+        assertNull(ws.maxGrpcTimeout());
+        ForwardAction grpc = assertInstanceOf(ForwardAction.class, routes.get(1).action());
+        assertEquals(Duration.ofSeconds(5), grpc.maxGrpcTimeout());
+        assertEquals(Map.of(), grpc.upgrades());
+        assertEquals(Duration.ZERO, assertInstanceOf(ForwardAction.class, routes.get(2).action()).maxGrpcTimeout(),
+                "0s is kept apart from unset: it honours grpc-timeout without a cap");
+        ForwardAction web = assertInstanceOf(ForwardAction.class, routes.get(3).action());
+        assertNull(web.maxGrpcTimeout(), "unset: grpc-timeout is not used");
+        assertEquals(ForwardAction.toCluster("web"), web);
     }
 
     @Test

@@ -1,0 +1,96 @@
+package dev.outrigger.sidecar.config;
+
+import static dev.outrigger.sidecar.config.ListenerYaml.L0;
+import static dev.outrigger.sidecar.config.ListenerYaml.draft;
+import static dev.outrigger.sidecar.config.ListenerYaml.entry;
+import static dev.outrigger.sidecar.config.ListenerYaml.listener;
+import static dev.outrigger.sidecar.config.ListenerYaml.tcp;
+import static dev.outrigger.sidecar.config.TestBootstraps.assertRejected;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.outrigger.sidecar.listener.TcpProxyConfig;
+import dev.outrigger.sidecar.route.ClusterWeight;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TcpProxyTranslatorTest {
+
+    private static final String AT = L0 + ".filter_chains[0].filters[0].typed_config";
+
+    private static String bootstrap(String tcpLines) {
+        return listener("filter_chains:\n" + entry(tcp(tcpLines)));
+    }
+
+    private static TcpProxyConfig proxy(String tcpLines) throws Exception {
+        return draft(bootstrap(tcpLines)).chains().get(0).tcp();
+    }
+
+    @Test
+    void oneClusterWithDefaults() throws Exception {
+        assertEquals(new TcpProxyConfig("db", List.of(new ClusterWeight("postgres", 1)), Duration.ofHours(1)),
+                proxy("stat_prefix: db\ncluster: postgres\n"));
+        assertEquals(Duration.ofHours(1), TcpProxyConfig.DEFAULT_IDLE_TIMEOUT);
+    }
+
+    @Test
+    void weightedClustersAndIdleTimeout() throws Exception {
+        assertEquals(new TcpProxyConfig("split", List.of(new ClusterWeight("a", 3), new ClusterWeight("b", 1)),
+                Duration.ofSeconds(30)), proxy("""
+                stat_prefix: split
+                weighted_clusters:
+                  clusters:
+                  - { name: a, weight: 3 }
+                  - { name: b, weight: 1 }
+                idle_timeout: 30s
+                """));
+    }
+
+    @Test
+    void zeroIdleTimeoutDisablesIt() throws Exception {
+        assertEquals(Duration.ZERO, proxy("stat_prefix: db\ncluster: c\nidle_timeout: 0s\n").idleTimeout());
+    }
+
+    @Test
+    void statPrefixAndClusterAreRequired() {
+        assertRejected(bootstrap("cluster: c\n"), AT + ".stat_prefix",
+                "required, as in Envoy (it prefixes this proxy's statistics)");
+        assertRejected(bootstrap("stat_prefix: db\n"), AT, "one of cluster or weighted_clusters is required");
+        assertRejected(bootstrap("stat_prefix: db\ncluster: \"\"\n"), AT + ".cluster", "must not be empty");
+    }
+
+    @Test
+    void weightedClusterErrors() {
+        assertRejected(bootstrap("stat_prefix: s\nweighted_clusters: { clusters: [] }\n"),
+                AT + ".weighted_clusters.clusters", "at least one cluster is required");
+        assertRejected(bootstrap("stat_prefix: s\nweighted_clusters: { clusters: [ { name: a, weight: 1 }, { name: b } ] }\n"),
+                AT + ".weighted_clusters.clusters[1].weight", "must be at least 1");
+        assertRejected(bootstrap("stat_prefix: s\nweighted_clusters: { clusters: [ { weight: 1 } ] }\n"),
+                AT + ".weighted_clusters.clusters[0].name", "must not be empty");
+        assertRejected(bootstrap("stat_prefix: s\nweighted_clusters: { clusters: ["
+                        + " { name: a, weight: 4294967295 }, { name: b, weight: 1 } ] }\n"),
+                AT + ".weighted_clusters.clusters", "sum of weights is 4294967296; it must be at most 4294967295");
+        assertRejected(bootstrap("stat_prefix: s\nweighted_clusters: { clusters: ["
+                        + " { name: a, weight: 1, metadata_match: { filter_metadata: { a: { b: c } } } } ] }\n"),
+                AT + ".weighted_clusters.clusters[0].metadata_match",
+                "field is not supported by Outrigger (supported here: name, weight)");
+    }
+
+    @Test
+    void negativeIdleTimeoutIsRejected() {
+        assertRejected(bootstrap("stat_prefix: s\ncluster: c\nidle_timeout: -2s\n"), AT + ".idle_timeout",
+                "must not be negative, got -2s");
+    }
+
+    @Test
+    void otherTcpProxyFieldsAreRejected() {
+        assertRejected(bootstrap("stat_prefix: s\ncluster: c\nmax_connect_attempts: 3\n"),
+                AT + ".max_connect_attempts",
+                "field is not supported by Outrigger (supported here: cluster, idle_timeout, stat_prefix,"
+                        + " weighted_clusters)");
+        assertRejected(bootstrap("stat_prefix: s\ncluster: c\ntunneling_config: { hostname: h }\n"),
+                AT + ".tunneling_config",
+                "field is not supported by Outrigger (supported here: cluster, idle_timeout, stat_prefix,"
+                        + " weighted_clusters)");
+    }
+}

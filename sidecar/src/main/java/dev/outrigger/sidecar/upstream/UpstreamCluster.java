@@ -66,8 +66,24 @@ public final class UpstreamCluster {
         return limits;
     }
 
-    Transport transport() {
+    /** The I/O transport connections to the endpoints use. */
+    public Transport transport() {
         return transport;
+    }
+
+    /**
+     * Takes a connection slot of the cluster and of {@code endpoint} for a connection that does
+     * not belong to a pool (a TCP proxy connection); false when a limit is reached. Give it back
+     * with {@link #releaseConnectionSlot} once the connection attempt fails or the connection closes.
+     */
+    public boolean tryReserveConnectionSlot(EndpointState endpoint) {
+        return limits.tryReserveConnection(endpoint);
+    }
+
+    /** Gives back a slot taken by {@link #tryReserveConnectionSlot}; pools waiting for one are told. */
+    public void releaseConnectionSlot(EndpointState endpoint) {
+        limits.releaseConnection(endpoint);
+        capacityFreed(null);
     }
 
     /** The pool of {@code loop}'s connections to {@code endpoint}; call only on {@code loop}. */
@@ -83,7 +99,10 @@ public final class UpstreamCluster {
         return pool;
     }
 
-    /** A connection closed on {@code from}'s loop: pools elsewhere with waiters may now connect. */
+    /**
+     * A connection closed on {@code from}'s loop (null: a connection outside any pool): pools
+     * elsewhere with waiters may now connect.
+     */
     void capacityFreed(Http1ConnectionPool from) {
         for (Http1ConnectionPool p : allPools) {
             if (p != from && p.hasWaiters()) {

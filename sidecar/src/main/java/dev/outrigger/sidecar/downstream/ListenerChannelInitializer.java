@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.downstream;
 
+import dev.outrigger.sidecar.detect.ProtocolDetectionHandler;
 import dev.outrigger.sidecar.listener.FilterChainConfig;
 import dev.outrigger.sidecar.listener.FilterChainMatch;
 import io.netty.channel.Channel;
@@ -24,9 +25,19 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
     @Override
     protected void initChannel(Channel ch) {
         if (listener.config().detection() != null) {
-            throw new IllegalStateException("listener " + listener.config().name()
-                    + ": protocol detection is not wired in yet");
+            addProtocolDetection(ch);
+        } else {
+            installChain(ch);
         }
+    }
+
+    /** The chain is chosen, and installed, once the first bytes have been looked at. */
+    private void addProtocolDetection(Channel ch) {
+        ch.pipeline().addLast("protocol-detection", new ProtocolDetectionHandler(listener, installer));
+    }
+
+    /** No inspectors: the chain is chosen by destination port alone, before any byte is read. */
+    private void installChain(Channel ch) {
         FilterChainConfig chain = FilterChainSelector.select(listener.config(), localPort(ch),
                 FilterChainMatch.RAW_BUFFER, null);
         if (chain == null) {

@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.downstream;
 
+import dev.outrigger.sidecar.detect.ServerFirstPorts;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ListenerStats;
 import dev.outrigger.sidecar.upstream.ClusterManager;
@@ -9,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every connection of one listener shares, whatever its protocol: the configuration, the
- * clusters it sends to, its meters, and the set of open connections that draining walks.
+ * clusters it sends to, its meters, the set of open connections that draining walks, and the
+ * ports protocol detection found to be server-first.
  */
 public final class ListenerContext {
 
@@ -19,6 +21,7 @@ public final class ListenerContext {
     private final String scheme;
     private final Set<Drainable> connections = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final ServerFirstPorts serverFirstPorts = new ServerFirstPorts();
     private volatile boolean draining;
 
     /** Context of a plain-text listener. */
@@ -42,6 +45,11 @@ public final class ListenerContext {
     /** Its meters. */
     public ListenerStats stats() {
         return stats;
+    }
+
+    /** Destination ports where clients stayed silent through protocol detection (empty without detection). */
+    public ServerFirstPorts serverFirstPorts() {
+        return serverFirstPorts;
     }
 
     /** "http" or "https": what {@code x-forwarded-proto} and redirects say. */

@@ -18,6 +18,8 @@ public final class ClusterStats {
     private final Counter connections;
     private final Counter connectFailures;
     private final Counter overflows;
+    private final Counter bytesSent;
+    private final Counter bytesReceived;
 
     ClusterStats(MeterRegistry registry, String cluster) {
         Tags tags = Tags.of(MeterNames.TAG_CLUSTER, cluster);
@@ -29,6 +31,8 @@ public final class ClusterStats {
         connections = Counter.builder(MeterNames.UPSTREAM_CX).tags(tags).register(registry);
         connectFailures = Counter.builder(MeterNames.UPSTREAM_CX_CONNECT_FAIL).tags(tags).register(registry);
         overflows = Counter.builder(MeterNames.UPSTREAM_RQ_OVERFLOW).tags(tags).register(registry);
+        bytesSent = Counter.builder(MeterNames.UPSTREAM_CX_TX_BYTES).tags(tags).register(registry);
+        bytesReceived = Counter.builder(MeterNames.UPSTREAM_CX_RX_BYTES).tags(tags).register(registry);
     }
 
     /** A request was sent to an endpoint. */
@@ -72,5 +76,15 @@ public final class ClusterStats {
     /** A request was refused by a connection-pool limit. */
     public void overflow() {
         overflows.increment();
+    }
+
+    /** {@code bytes} were written towards an endpoint. */
+    public void bytesSent(long bytes) {
+        bytesSent.increment(bytes);
+    }
+
+    /** {@code bytes} were read from an endpoint. */
+    public void bytesReceived(long bytes) {
+        bytesReceived.increment(bytes);
     }
 }

@@ -18,6 +18,7 @@ public final class ListenerStats {
     private final ResponseClassCounters responses;
     private final Timer requestTime;
     private final ConcurrentMap<String, Counter> localErrors = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> detected = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final Tags tags;
 
@@ -60,6 +61,15 @@ public final class ListenerStats {
     public void localError(String code) {
         localErrors.computeIfAbsent(code, c -> Counter.builder(MeterNames.DOWNSTREAM_RQ_LOCAL_ERROR).tags(tags)
                 .tag(MeterNames.TAG_REASON, c).register(registry)).increment();
+    }
+
+    /**
+     * Protocol detection classified a connection as {@code protocol} (a lower-case tag value such
+     * as {@code http1}; callers pass constants, so a lookup allocates nothing).
+     */
+    public void protocolDetected(String protocol) {
+        detected.computeIfAbsent(protocol, p -> Counter.builder(MeterNames.DOWNSTREAM_CX_DETECTED).tags(tags)
+                .tag(MeterNames.TAG_PROTOCOL, p).register(registry)).increment();
     }
 
     /** Connections open now. */

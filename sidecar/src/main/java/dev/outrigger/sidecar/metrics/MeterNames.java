@@ -5,7 +5,8 @@ package dev.outrigger.sidecar.metrics;
  * scrape shows them with underscores and the usual suffixes ({@code _total}, {@code _seconds}).
  *
  * <p>Tags: {@code listener} (listener name), {@code cluster} (cluster name),
- * {@code response_code_class} ({@code 1xx} .. {@code 5xx}).
+ * {@code response_code_class} ({@code 1xx} .. {@code 5xx}), {@code protocol} (what protocol
+ * detection found: {@code http1}, {@code http2}, {@code tls}, {@code other}, {@code silent}).
  */
 public final class MeterNames {
 
@@ -24,6 +25,8 @@ public final class MeterNames {
     public static final String DOWNSTREAM_RQ_TIME = "outrigger.downstream.rq.time";
     /** Counter, tags listener and reason: requests answered by Outrigger itself with an error. */
     public static final String DOWNSTREAM_RQ_LOCAL_ERROR = "outrigger.downstream.rq.local.error";
+    /** Counter, tags listener and protocol: connections whose first bytes protocol detection classified. */
+    public static final String DOWNSTREAM_CX_DETECTED = "outrigger.downstream.cx.detected";
 
     /** Counter, tags cluster and response_code_class: upstream responses received. */
     public static final String UPSTREAM_RQ = "outrigger.upstream.rq";
@@ -41,6 +44,10 @@ public final class MeterNames {
     public static final String UPSTREAM_CX_CONNECT_FAIL = "outrigger.upstream.cx.connect.fail";
     /** Counter, tag cluster: requests refused because a connection or pending limit was reached. */
     public static final String UPSTREAM_RQ_OVERFLOW = "outrigger.upstream.rq.overflow";
+    /** Counter, tag cluster: bytes sent to endpoints by TCP proxy connections. */
+    public static final String UPSTREAM_CX_TX_BYTES = "outrigger.upstream.cx.tx.bytes";
+    /** Counter, tag cluster: bytes received from endpoints by TCP proxy connections. */
+    public static final String UPSTREAM_CX_RX_BYTES = "outrigger.upstream.cx.rx.bytes";
 
     /** Gauge: direct memory held by Netty's buffer allocator. */
     public static final String BUFFER_DIRECT_MEMORY = "outrigger.buffer.direct.memory.used";
@@ -53,4 +60,6 @@ public final class MeterNames {
     public static final String TAG_CLASS = "response_code_class";
     /** Tag key of a local error's reason. */
     public static final String TAG_REASON = "reason";
+    /** Tag key of a detected protocol. */
+    public static final String TAG_PROTOCOL = "protocol";
 }

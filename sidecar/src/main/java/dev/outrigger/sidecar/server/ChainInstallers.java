@@ -10,9 +10,11 @@ import io.netty.channel.Channel;
 final class ChainInstallers implements ChainInstaller {
 
     private final ChainInstaller http;
+    private final ChainInstaller tcp;
 
-    ChainInstallers(ChainInstaller http) {
+    ChainInstallers(ChainInstaller http, ChainInstaller tcp) {
         this.http = http;
+        this.tcp = tcp;
     }
 
     @Override
@@ -20,7 +22,7 @@ final class ChainInstallers implements ChainInstaller {
         if (chain.http() != null) {
             http.install(channel, listener, chain, protocol);
         } else {
-            throw new IllegalStateException("TCP proxy chains are not wired in yet");
+            tcp.install(channel, listener, chain, protocol);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.outrigger.sidecar.metrics.ProxyMetrics;
 import dev.outrigger.sidecar.snapshot.BootstrapConfig;
 import dev.outrigger.sidecar.snapshot.DataPlaneSnapshot;
 import dev.outrigger.sidecar.snapshot.ServerSettings;
+import dev.outrigger.sidecar.tcp.TcpChainInstaller;
 import dev.outrigger.sidecar.transport.Transport;
 import dev.outrigger.sidecar.upstream.ClusterManager;
 import io.netty.bootstrap.ServerBootstrap;
@@ -102,7 +103,7 @@ public final class Sidecar implements AutoCloseable {
         log.info("admin listening on {}", hostPort(admin.address()));
         DataPlaneSnapshot snap = snapshot.get();
         clusters = new ClusterManager(snap.clusters(), metrics, transport);
-        ChainInstaller installer = new ChainInstallers(new HttpChainInstaller());
+        ChainInstaller installer = new ChainInstallers(new HttpChainInstaller(), new TcpChainInstaller());
         for (ListenerConfig lc : snap.listeners()) {
             ListenerContext ctx = new ListenerContext(lc, clusters, metrics.listener(lc.name()));
             Channel ch = bindOrFail("listener '" + lc.name() + "'", lc.address(), () -> new ServerBootstrap()

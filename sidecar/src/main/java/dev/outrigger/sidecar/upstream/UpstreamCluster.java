@@ -66,8 +66,24 @@ public final class UpstreamCluster {
         return limits;
     }
 
-    Transport transport() {
+    /** The I/O transport connections to the endpoints use. */
+    public Transport transport() {
         return transport;
+    }
+
+    /**
+     * Takes a connection slot of the cluster and of {@code endpoint} for a connection that does
+     * not belong to a pool (a TCP proxy connection); false when a limit is reached. Give it back
+     * with {@link #releaseConnectionSlot} once the connection attempt fails or the connection closes.
+     */
+    public boolean tryReserveConnectionSlot(EndpointState endpoint) {
+        return limits.tryReserveConnection(endpoint);
+    }
+
+    /** Gives back a slot taken by {@link #tryReserveConnectionSlot}; pools waiting for one are told. */
+    public void releaseConnectionSlot(EndpointState endpoint) {
+        limits.releaseConnection(endpoint);
+        capacityFreed(null);
     }
 
     /**
@@ -106,7 +122,10 @@ public final class UpstreamCluster {
         };
     }
 
-    /** A connection closed on {@code from}'s loop: pools elsewhere with waiters may now connect. */
+    /**
+     * A connection closed on {@code from}'s loop (null: a connection outside any pool): pools
+     * elsewhere with waiters may now connect.
+     */
     void capacityFreed(LoopPool from) {
         for (LoopPool p : allPools) {
             if (p != from && p.hasWaiters()) {

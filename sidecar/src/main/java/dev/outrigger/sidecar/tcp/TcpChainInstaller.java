@@ -1,0 +1,19 @@
+package dev.outrigger.sidecar.tcp;
+
+import dev.outrigger.sidecar.downstream.ChainInstaller;
+import dev.outrigger.sidecar.downstream.DetectedProtocol;
+import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.listener.FilterChainConfig;
+import io.netty.channel.Channel;
+
+/** Builds the pipeline of a connection served by a TCP proxy: one {@link TcpProxyHandler}. */
+public final class TcpChainInstaller implements ChainInstaller {
+
+    @Override
+    public void install(Channel channel, ListenerContext listener, FilterChainConfig chain, DetectedProtocol protocol) {
+        if (chain.tcp() == null) {
+            throw new IllegalArgumentException("filter chain '" + chain.name() + "' is not a TCP proxy");
+        }
+        channel.pipeline().addLast("tcp-proxy", new TcpProxyHandler(listener, chain.tcp()));
+    }
+}

@@ -1,6 +1,7 @@
 package dev.outrigger.sidecar.detect;
 
 import dev.outrigger.sidecar.downstream.ChainInstaller;
+import dev.outrigger.sidecar.downstream.Drainable;
 import dev.outrigger.sidecar.downstream.DetectedProtocol;
 import dev.outrigger.sidecar.downstream.FilterChainSelector;
 import dev.outrigger.sidecar.downstream.ListenerChannelInitializer;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * to speak first; its destination port is remembered in the listener's {@link ServerFirstPorts},
  * and later connections to that port skip the wait.
  */
-public final class ProtocolDetectionHandler extends ChannelInboundHandlerAdapter {
+public final class ProtocolDetectionHandler extends ChannelInboundHandlerAdapter implements Drainable {
 
     private static final Logger log = LoggerFactory.getLogger(ProtocolDetectionHandler.class);
 
@@ -44,6 +45,7 @@ public final class ProtocolDetectionHandler extends ChannelInboundHandlerAdapter
 
     private final ListenerContext listener;
     private final ChainInstaller installer;
+    private ChannelHandlerContext ctx;
     private final ProtocolDetection detection;
     private int port;
     private ByteBuf buffered;
@@ -65,6 +67,8 @@ public final class ProtocolDetectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         // Not passed on: the chain's handlers get channelActive once they are installed.
+        this.ctx = ctx;
+        listener.opened(this);
         port = ListenerChannelInitializer.localPort(ctx.channel());
         if (listener.serverFirstPorts().contains(port)) {
             decide(ctx, DetectedProtocol.SILENT);
@@ -168,6 +172,8 @@ public final class ProtocolDetectionHandler extends ChannelInboundHandlerAdapter
             ctx.close();
             return;
         }
+        // The chain's handler takes over the connection, and its draining.
+        listener.handOff(this);
         if (halfClosureBefore != null) {
             // The chain decides for itself; the TCP proxy turns it on again, HTTP leaves it off.
             ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosureBefore);
@@ -208,7 +214,28 @@ public final class ProtocolDetectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseAll();
+        listener.closed(this);
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    @Override
+    public void drain() {
+        // Nothing is in flight before the protocol is known: close.
+        ctx.executor().execute(() -> {
+            if (!decided) {
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public void forceClose() {
+        ctx.channel().close();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.outrigger.sidecar.detect.ServerFirstPorts;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ListenerStats;
 import dev.outrigger.sidecar.upstream.ClusterManager;
+import io.netty.util.AttributeKey;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ports protocol detection found to be server-first.
  */
 public final class ListenerContext {
+
+    /** Set on a connection once it is counted as opened, cleared when counted as closed. */
+    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ListenerContext.class, "counted");
 
     private final ListenerConfig config;
     private final ClusterManager clusters;
@@ -87,34 +91,30 @@ public final class ListenerContext {
         }
     }
 
-    /** A connection opened; it is drained with the listener. */
+    /**
+     * The handler now in charge of a connection: it is drained with the listener. A connection
+     * is counted as opened once, however many handlers take it over (sniffer, then HTTP/1.1,
+     * then HTTP/2 after an upgrade).
+     */
     public void opened(Drainable connection) {
         connections.add(connection);
-        stats.connectionOpened();
+        if (connection.channel().attr(COUNTED).setIfAbsent(Boolean.TRUE) == null) {
+            stats.connectionOpened();
+        }
         if (draining) {
             connection.drain();
         }
     }
 
-    /**
-     * A connection changes hands (an HTTP/1.1 connection upgraded to HTTP/2): {@code from}
-     * leaves the drain set without being counted as closed; the new owner calls {@link #adopt}.
-     */
+    /** {@code from} hands the connection to another handler, which calls {@link #opened} next. */
     public void handOff(Drainable from) {
         connections.remove(from);
     }
 
-    /** The new owner of a connection already counted as open joins the drain set. */
-    public void adopt(Drainable to) {
-        connections.add(to);
-        if (draining) {
-            to.drain();
-        }
-    }
-
-    /** A connection closed. */
+    /** The connection closed; its last handler reports it. */
     public void closed(Drainable connection) {
-        if (connections.remove(connection)) {
+        if (connections.remove(connection)
+                && connection.channel().attr(COUNTED).getAndSet(Boolean.FALSE) == Boolean.TRUE) {
             stats.connectionClosed();
         }
         completeIfDrained();

@@ -238,6 +238,11 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
 
     @Override
+    public io.netty.channel.Channel channel() {
+        return ctx.channel();
+    }
+
+    @Override
     public void forceClose() {
         ctx.channel().close();
     }

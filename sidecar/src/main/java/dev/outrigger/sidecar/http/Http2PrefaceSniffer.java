@@ -1,6 +1,8 @@
 package dev.outrigger.sidecar.http;
 
+import dev.outrigger.sidecar.downstream.Drainable;
 import dev.outrigger.sidecar.downstream.ListenerContext;
+import io.netty.channel.Channel;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,7 +16,7 @@ import java.util.List;
  * ask for {@code Upgrade: h2c}. The sniffer installs the right handlers after itself and leaves;
  * the bytes it held go on to them.
  */
-final class Http2PrefaceSniffer extends ByteToMessageDecoder {
+final class Http2PrefaceSniffer extends ByteToMessageDecoder implements Drainable {
 
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
 
@@ -26,10 +28,43 @@ final class Http2PrefaceSniffer extends ByteToMessageDecoder {
         this.hcm = hcm;
     }
 
+    private ChannelHandlerContext ctx;
+    private boolean decided;
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        listener.opened(this);
         ctx.read();
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!decided) {
+            listener.closed(this);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    @Override
+    public void drain() {
+        // No request has started before the first bytes: close.
+        ctx.executor().execute(() -> {
+            if (!decided) {
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public void forceClose() {
+        ctx.channel().close();
     }
 
     @Override
@@ -39,6 +74,8 @@ final class Http2PrefaceSniffer extends ByteToMessageDecoder {
         if (prefix && n < PREFACE.readableBytes()) {
             return; // could still be the preface: wait for more
         }
+        decided = true;
+        listener.handOff(this);
         if (prefix) {
             HttpChainInstaller.addHttp2After(ctx.pipeline(), ctx.name(), listener, hcm);
         } else {

@@ -27,7 +27,6 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
 
     private final ListenerContext listener;
     private final HttpConnectionManagerConfig hcm;
-    private final boolean upgraded;
     private ChannelHandlerContext ctx;
     private int activeStreams;
     private boolean draining;
@@ -37,14 +36,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     private String remoteAddress;
     private String localAddress;
 
-    /**
-     * @param upgraded the connection began as HTTP/1.1 and switched with {@code Upgrade: h2c}: it
-     *     was counted as open then
-     */
-    Http2ServerConnection(ListenerContext listener, HttpConnectionManagerConfig hcm, boolean upgraded) {
+    Http2ServerConnection(ListenerContext listener, HttpConnectionManagerConfig hcm) {
         this.listener = listener;
         this.hcm = hcm;
-        this.upgraded = upgraded;
     }
 
     ListenerContext listener() {
@@ -104,11 +98,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         // Frames of every stream arrive on this socket: it is read all the time.
         ctx.channel().config().setAutoRead(true);
         ctx.read();
-        if (upgraded) {
-            listener.adopt(this);
-        } else {
-            listener.opened(this);
-        }
+        listener.opened(this);
         armIdleTimer();
     }
 
@@ -159,6 +149,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
                 ctx.close();
             }
         });
+    }
+
+    @Override
+    public io.netty.channel.Channel channel() {
+        return ctx.channel();
     }
 
     @Override

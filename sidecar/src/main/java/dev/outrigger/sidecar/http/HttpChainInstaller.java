@@ -43,7 +43,7 @@ public final class HttpChainInstaller implements ChainInstaller {
         HttpConnectionManagerConfig.Codec codec = hcm.codec();
         if (protocol == DetectedProtocol.HTTP2
                 || (protocol != DetectedProtocol.HTTP1 && codec == HttpConnectionManagerConfig.Codec.HTTP2)) {
-            for (ChannelHandler h : http2Handlers(listener, hcm, false)) {
+            for (ChannelHandler h : http2Handlers(listener, hcm)) {
                 p.addLast(h);
             }
         } else if (protocol == DetectedProtocol.HTTP1 || codec == HttpConnectionManagerConfig.Codec.HTTP1) {
@@ -75,7 +75,7 @@ public final class HttpChainInstaller implements ChainInstaller {
     static void addHttp2After(ChannelPipeline p, String base, ListenerContext listener, HttpConnectionManagerConfig hcm) {
         String previous = base;
         int i = 0;
-        for (ChannelHandler h : http2Handlers(listener, hcm, false)) {
+        for (ChannelHandler h : http2Handlers(listener, hcm)) {
             String name = "h2-" + i++;
             p.addAfter(previous, name, h);
             previous = name;
@@ -91,15 +91,14 @@ public final class HttpChainInstaller implements ChainInstaller {
     }
 
     private static Http2ServerUpgradeCodec http2UpgradeCodec(ListenerContext listener, HttpConnectionManagerConfig hcm) {
-        ChannelHandler[] handlers = http2Handlers(listener, hcm, true);
+        ChannelHandler[] handlers = http2Handlers(listener, hcm);
         return new Http2ServerUpgradeCodec((Http2FrameCodec) handlers[0], handlers[1], handlers[2]);
     }
 
     /** Frame codec, stream multiplexer, connection handler: fresh instances for one connection. */
-    private static ChannelHandler[] http2Handlers(ListenerContext listener, HttpConnectionManagerConfig hcm,
-            boolean upgraded) {
+    private static ChannelHandler[] http2Handlers(ListenerContext listener, HttpConnectionManagerConfig hcm) {
         Http2FrameCodec codec = Http2Codecs.frameCodec(true, hcm.http2(), hcm.maxRequestHeadersBytes());
-        Http2ServerConnection connection = new Http2ServerConnection(listener, hcm, upgraded);
+        Http2ServerConnection connection = new Http2ServerConnection(listener, hcm);
         Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {

@@ -217,6 +217,11 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
     }
 
     @Override
+    public io.netty.channel.Channel channel() {
+        return ctx.channel();
+    }
+
+    @Override
     public void forceClose() {
         ctx.executor().execute(() -> {
             if (relay != null) {

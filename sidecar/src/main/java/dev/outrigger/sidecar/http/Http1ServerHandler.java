@@ -39,6 +39,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     private boolean draining;
     private boolean closed;
     private boolean started;
+    private boolean tunnel;
     private String remoteIp;
     private String remoteAddress;
     private String localAddress;
@@ -155,6 +156,10 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunnel) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
         if (closed) {
             ReferenceCountUtil.release(msg);
         } else if (!queued.isEmpty() || (current != null && current.isRequestComplete())) {
@@ -167,6 +172,10 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (tunnel) {
+            ctx.fireChannelReadComplete();
+            return;
+        }
         if (current != null) {
             current.onDownstreamReadComplete();
         }
@@ -175,7 +184,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (current != null) {
+        if (!tunnel && current != null) {
             current.onDownstreamWritabilityChanged();
         }
         ctx.fireChannelWritabilityChanged();
@@ -183,6 +192,10 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (tunnel) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         log.debug("downstream connection {} error", remoteAddress, cause);
         ctx.close();
     }
@@ -231,10 +244,37 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     public void drain() {
         ctx.executor().execute(() -> {
             draining = true;
-            if (current == null) {
+            // A tunnel has no request boundary to stop at: it runs until it ends or the deadline.
+            if (current == null && !tunnel) {
                 ctx.close();
             }
         });
+    }
+
+    /**
+     * After a {@code 101 Switching Protocols}: the connection leaves HTTP. This handler then
+     * passes everything through to the byte relay that follows it; it stays only to keep the
+     * connection in the listener's drain set.
+     */
+    void enterTunnel() {
+        tunnel = true;
+        current = null;
+        cancelIdleTimer();
+        if (!queued.isEmpty()) {
+            // Bytes after an upgrade request, decoded as HTTP: the client did not wait for the 101.
+            for (Object m; (m = queued.poll()) != null; ) {
+                ReferenceCountUtil.release(m);
+            }
+            ctx.close();
+        }
+    }
+
+    /** Takes the HTTP codecs out; bytes they held go on through this handler. Call after the relay is in place. */
+    void removeHttpCodecs() {
+        if (ctx.pipeline().get("h2c-upgrade") != null) {
+            ctx.pipeline().remove("h2c-upgrade");
+        }
+        ctx.pipeline().remove(io.netty.handler.codec.http.HttpServerCodec.class);
     }
 
     @Override

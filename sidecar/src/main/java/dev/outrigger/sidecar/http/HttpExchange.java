@@ -60,6 +60,8 @@ final class HttpExchange {
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> deadline;
     private boolean grpc;
+    private String upgradeType;
+    private String upgradeValue;
     private boolean routeTimeoutReplaced;
     private int status;
     private boolean requestComplete;
@@ -120,6 +122,17 @@ final class HttpExchange {
             return;
         }
         RouteAction routeAction = selection.route().action();
+        // Only a forwarded request can upgrade; a local answer simply ignores the wish.
+        upgradeType = conn.isHttp2() || !(routeAction instanceof ForwardAction) ? null
+                : UpgradeTunnel.requestedUpgrade(request);
+        if (upgradeType != null) {
+            upgradeValue = request.headers().get(HttpHeaderNames.UPGRADE);
+            if (!((ForwardAction) routeAction).allowsUpgrade(upgradeType,
+                    conn.hcm().upgradeTypes().contains(upgradeType))) {
+                localReply(ProxyError.UPGRADE_FAILED, 0);
+                return;
+            }
+        }
         if (routeAction instanceof ForwardAction f) {
             forward(f);
         } else if (routeAction instanceof RedirectAction r) {
@@ -135,6 +148,11 @@ final class HttpExchange {
         UpstreamCluster cluster = listener.clusters().get(f.pickCluster(ThreadLocalRandom.current()));
         if (cluster == null) {
             localReply(ProxyError.CLUSTER_NOT_FOUND, f.clusterNotFoundStatus());
+            return;
+        }
+        if (upgradeType != null && !cluster.speaksHttp1To(false)) {
+            // An upgrade needs an HTTP/1.1 connection upstream (extended CONNECT over HTTP/2 is not supported).
+            localReply(ProxyError.UPGRADE_FAILED, 0);
             return;
         }
         if (grpc && cluster.speaksHttp1To(conn.isHttp2())) {
@@ -159,11 +177,14 @@ final class HttpExchange {
         ProxyHeaders.prepareUpstreamRequest(request, f, conn.hcm(), conn.remoteIp(), listener.scheme(),
                 endpoint.config().hostPort());
         selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
+        if (upgradeType != null) {
+            UpgradeTunnel.keepUpgradeHeaders(request, upgradeValue);
+        }
         // The timer also bounds the wait for a pooled connection; if the body is still coming
         // when the connection is ready, it restarts once the request is complete.
         armTimer();
         call = new UpstreamCall(this, ctx, request, cluster, endpoint,
-                cluster.pool(ctx.channel().eventLoop(), endpoint, conn.isHttp2()));
+                cluster.pool(ctx.channel().eventLoop(), endpoint, conn.isHttp2() && upgradeType == null));
         call.start();
     }
 
@@ -221,6 +242,7 @@ final class HttpExchange {
         if (call != null) {
             call.cancel(false);
         }
+        releaseUnsentRequest();
         listener.stats().requestFinished(0, startNanos);
     }
 
@@ -245,6 +267,21 @@ final class HttpExchange {
         keepAlive = clientKeepAlive && requestComplete && !conn.isDraining() && reusable;
         selection.applyResponseHeaders(new NettyHeaders(response.headers()), headerContext());
         setConnectionHeader(response.headers());
+    }
+
+    /** Whether this exchange asked the upstream for an upgrade. */
+    boolean isUpgrading() {
+        return upgradeType != null;
+    }
+
+    /** The upstream switched protocols: from here on the two connections are a tunnel. */
+    void onUpgraded(HttpResponse switching, dev.outrigger.sidecar.upstream.UpstreamConnection upstream) {
+        finished = true;
+        cancelTimer();
+        status = switching.status().code();
+        selection.applyResponseHeaders(new NettyHeaders(switching.headers()), headerContext());
+        listener.stats().requestFinished(status, startNanos);
+        UpgradeTunnel.open((Http1ServerHandler) conn, upstream, switching, conn.hcm().idleTimeout());
     }
 
     void onResponseComplete(ChannelFuture lastWrite) {
@@ -309,6 +346,7 @@ final class HttpExchange {
     private void sendLocal(FullHttpResponse response) {
         finished = true;
         cancelTimer();
+        releaseUnsentRequest();
         status = response.status().code();
         // A small unread body is read and dropped so the connection can be kept; a large one is not
         // worth it, and a client waiting for 100-continue will not send its body at all.
@@ -317,6 +355,17 @@ final class HttpExchange {
         discardingBody &= keepAlive;
         setConnectionHeader(response.headers());
         complete(ctx.writeAndFlush(response));
+    }
+
+    /**
+     * A request that never went upstream is still ours to release: an aggregated or HTTP/2
+     * request arrives as a full message with a buffer.
+     */
+    private void releaseUnsentRequest() {
+        if ((call == null || !call.requestSent()) && request instanceof io.netty.util.ReferenceCounted rc
+                && rc.refCnt() > 0) {
+            rc.release();
+        }
     }
 
     private boolean smallBody() {

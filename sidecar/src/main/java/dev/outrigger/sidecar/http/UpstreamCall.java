@@ -2,6 +2,7 @@ package dev.outrigger.sidecar.http;
 
 import dev.outrigger.sidecar.cluster.EndpointState;
 import dev.outrigger.sidecar.upstream.UpstreamCluster;
+import dev.outrigger.sidecar.upstream.UpstreamConnection;
 import dev.outrigger.sidecar.upstream.UpstreamExchange;
 import dev.outrigger.sidecar.upstream.UpstreamFailure;
 import dev.outrigger.sidecar.upstream.UpstreamPool;
@@ -39,6 +40,7 @@ final class UpstreamCall implements UpstreamExchange {
     private boolean readPaused;
     private boolean skippingInformational;
     private boolean upstreamKeepAlive;
+    private boolean requestSent;
 
     UpstreamCall(HttpExchange exchange, ChannelHandlerContext downstream, HttpRequest request,
             UpstreamCluster cluster, EndpointState endpoint, UpstreamPool pool) {
@@ -48,6 +50,11 @@ final class UpstreamCall implements UpstreamExchange {
         this.cluster = cluster;
         this.endpoint = endpoint;
         this.pool = pool;
+    }
+
+    /** Whether the request head went upstream (and with it the ownership of its buffers). */
+    boolean requestSent() {
+        return requestSent;
     }
 
     /** Asks the pool for a connection; the request goes out when one is ready. */
@@ -116,6 +123,7 @@ final class UpstreamCall implements UpstreamExchange {
         cluster.stats().requestStarted();
         endpoint.requestStarted();
         c.write(request);
+        requestSent = true;
         pendingBody.writeTo(c);
         c.flush();
         c.read();
@@ -149,6 +157,10 @@ final class UpstreamCall implements UpstreamExchange {
                 fail(ProxyError.BAD_UPSTREAM_RESPONSE);
                 return;
             }
+            if (response.status().code() == 101 && exchange.isUpgrading() && !connection.isHttp2()) {
+                switchProtocols(response);
+                return;
+            }
             if (response.status().code() < 200) {
                 // 1xx: we never ask for 100-continue upstream; 101 arrives with WebSocket support.
                 skippingInformational = !(msg instanceof LastHttpContent);
@@ -178,6 +190,17 @@ final class UpstreamCall implements UpstreamExchange {
         } else {
             downstream.write(msg, downstream.voidPromise());
         }
+    }
+
+    /** The upstream accepted the upgrade: its connection leaves the pool and becomes half of a tunnel. */
+    private void switchProtocols(HttpResponse response) {
+        done = true;
+        status = 101;
+        cluster.stats().requestFinished(status, startNanos);
+        endpoint.requestFinished(false, false);
+        UpstreamConnection c = (UpstreamConnection) connection;
+        connection = null;
+        exchange.onUpgraded(response, c);
     }
 
     private void finish() {

@@ -24,6 +24,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     private UpstreamExchange exchange;
     private int requestsServed;
     private ScheduledFuture<?> idleTimer;
+    private boolean tunnel;
 
     UpstreamConnection(Http1ConnectionPool pool) {
         this.pool = pool;
@@ -122,8 +123,35 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
         this.channel = ctx.channel();
     }
 
+    /**
+     * After a {@code 101 Switching Protocols}: the connection leaves HTTP for good. The HTTP codec
+     * leaves the pipeline and this handler passes bytes through to whatever follows it (a byte
+     * relay); the connection never returns to the pool, but its slot is freed when it closes.
+     * Returns the channel.
+     */
+    public Channel detachForTunnel() {
+        tunnel = true;
+        exchange = null;
+        cancelIdleTimer();
+        return channel;
+    }
+
+    /** Takes the HTTP codec out; bytes it held go on through this handler. Call after the relay is in place. */
+    public void removeHttpCodec() {
+        channel.pipeline().remove(io.netty.handler.codec.http.HttpClientCodec.class);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunnel) {
+            if (msg instanceof io.netty.buffer.ByteBuf) {
+                ctx.fireChannelRead(msg);
+            } else {
+                // The codec's end-of-message marker for the 101: not tunnel bytes.
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
         UpstreamExchange owner = exchange;
         if (owner == null || !(msg instanceof HttpObject)) {
             // Bytes on an idle connection (a late 408, garbage): it can no longer be trusted.
@@ -136,6 +164,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (tunnel) {
+            ctx.fireChannelReadComplete();
+            return;
+        }
         UpstreamExchange owner = exchange;
         if (owner != null) {
             owner.onUpstreamReadComplete();
@@ -144,6 +176,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (tunnel) {
+            ctx.fireChannelWritabilityChanged();
+            return;
+        }
         UpstreamExchange owner = exchange;
         if (owner != null) {
             owner.onUpstreamWritabilityChanged();
@@ -159,10 +195,23 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
         if (owner != null) {
             owner.onUpstreamClosed();
         }
+        if (tunnel) {
+            ctx.fireChannelInactive();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // In a tunnel the relay needs to hear of the peer's half-close.
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (tunnel) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         log.debug("upstream {} connection error", pool.endpoint(), cause);
         ctx.close();
     }

@@ -25,10 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request and its response on a downstream HTTP/1.1 connection: route it, then answer it
@@ -54,15 +51,12 @@ final class HttpExchange {
     private final boolean expectsContinue;
 
     private RouteSelection selection;
-    private ForwardAction action;
     private EndpointState endpoint;
     private UpstreamCall call;
-    private ScheduledFuture<?> timer;
-    private ScheduledFuture<?> deadline;
+    private final ExchangeTimers timers;
     private boolean grpc;
     private String upgradeType;
     private String upgradeValue;
-    private boolean routeTimeoutReplaced;
     private int status;
     private boolean requestComplete;
     private boolean responseStarted;
@@ -80,6 +74,7 @@ final class HttpExchange {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.requestComplete = request instanceof LastHttpContent;
         this.expectsContinue = !http10 && HttpUtil.is100ContinueExpected(request);
+        this.timers = new ExchangeTimers(ctx.executor(), this::onTimeout);
     }
 
     boolean isRequestComplete() {
@@ -144,7 +139,7 @@ final class HttpExchange {
     }
 
     private void forward(ForwardAction f) {
-        action = f;
+        timers.routeTimeout(f.timeout());
         UpstreamCluster cluster = listener.clusters().get(f.pickCluster(ThreadLocalRandom.current()));
         if (cluster == null) {
             localReply(ProxyError.CLUSTER_NOT_FOUND, f.clusterNotFoundStatus());
@@ -166,7 +161,7 @@ final class HttpExchange {
             return;
         }
         if (grpc) {
-            armGrpcDeadline(f);
+            timers.armGrpcDeadline(f, request.headers());
         }
         if (expectsContinue) {
             // Like Envoy, answer 100-continue here; the upstream never sees the expectation.
@@ -182,7 +177,7 @@ final class HttpExchange {
         }
         // The timer also bounds the wait for a pooled connection; if the body is still coming
         // when the connection is ready, it restarts once the request is complete.
-        armTimer();
+        timers.armRouteTimeout();
         call = new UpstreamCall(this, ctx, request, cluster, endpoint,
                 cluster.pool(ctx.channel().eventLoop(), endpoint, conn.isHttp2() && upgradeType == null));
         call.start();
@@ -217,7 +212,7 @@ final class HttpExchange {
         call.sendBody(content);
         if (content instanceof LastHttpContent) {
             requestComplete = true;
-            armTimer();
+            timers.armRouteTimeout();
         }
     }
 
@@ -238,7 +233,7 @@ final class HttpExchange {
             return;
         }
         finished = true;
-        cancelTimer();
+        timers.cancel();
         if (call != null) {
             call.cancel(false);
         }
@@ -251,7 +246,7 @@ final class HttpExchange {
     void onUpstreamConnected() {
         if (!requestComplete) {
             // The body flows now; the route timeout counts from its end, as in Envoy.
-            cancelRouteTimer();
+            timers.cancelRouteTimeout();
         }
         conn.maybeRead();
     }
@@ -277,7 +272,7 @@ final class HttpExchange {
     /** The upstream switched protocols: from here on the two connections are a tunnel. */
     void onUpgraded(HttpResponse switching, dev.outrigger.sidecar.upstream.UpstreamConnection upstream) {
         finished = true;
-        cancelTimer();
+        timers.cancel();
         status = switching.status().code();
         selection.applyResponseHeaders(new NettyHeaders(switching.headers()), headerContext());
         listener.stats().requestFinished(status, startNanos);
@@ -286,7 +281,7 @@ final class HttpExchange {
 
     void onResponseComplete(ChannelFuture lastWrite) {
         finished = true;
-        cancelTimer();
+        timers.cancel();
         complete(lastWrite);
     }
 
@@ -302,13 +297,13 @@ final class HttpExchange {
             // A gRPC response under way can still end properly: its status goes in the trailers.
             listener.stats().localError(error.code());
             finished = true;
-            cancelTimer();
+            timers.cancel();
             complete(ctx.writeAndFlush(Grpc.errorTrailers(error)));
             return;
         }
         // Too late for an error page: the client must see a truncated response, not a complete one.
         finished = true;
-        cancelTimer();
+        timers.cancel();
         listener.stats().localError(error.code());
         listener.stats().requestFinished(status, startNanos);
         conn.exchangeFinished(this, false);
@@ -316,8 +311,6 @@ final class HttpExchange {
     }
 
     private void onTimeout() {
-        timer = null;
-        deadline = null;
         if (!finished) {
             call.cancel(true);
             onUpstreamFailed(ProxyError.UPSTREAM_TIMEOUT);
@@ -345,7 +338,7 @@ final class HttpExchange {
 
     private void sendLocal(FullHttpResponse response) {
         finished = true;
-        cancelTimer();
+        timers.cancel();
         releaseUnsentRequest();
         status = response.status().code();
         // A small unread body is read and dropped so the connection can be kept; a large one is not
@@ -395,48 +388,6 @@ final class HttpExchange {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-    }
-
-    /**
-     * A gRPC call's {@code grpc-timeout} is its deadline from now, capped by the route's
-     * {@code max_grpc_timeout} when that is above zero. When the route sets
-     * {@code max_grpc_timeout} at all, the deadline replaces the route timeout, as in Envoy.
-     */
-    private void armGrpcDeadline(ForwardAction f) {
-        Duration max = f.maxGrpcTimeout();
-        routeTimeoutReplaced = max != null;
-        Duration d = Grpc.timeout(request.headers());
-        if (d != null && max != null && !max.isZero() && d.compareTo(max) > 0) {
-            d = max;
-        }
-        if (d != null) {
-            deadline = ctx.executor().schedule(this::onTimeout, d.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void armTimer() {
-        if (timer != null || action == null || routeTimeoutReplaced) {
-            return;
-        }
-        long nanos = action.timeout().toNanos();
-        if (nanos > 0) {
-            timer = ctx.executor().schedule(this::onTimeout, nanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void cancelRouteTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    private void cancelTimer() {
-        cancelRouteTimer();
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
         }
     }
 

@@ -86,6 +86,7 @@ final class Grpc {
         LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
         last.trailingHeaders().setInt(GRPC_STATUS, error.grpcStatus());
         last.trailingHeaders().set(GRPC_MESSAGE, percentEncode(error.text()));
+        last.trailingHeaders().set(ProxyHeaders.X_OUTRIGGER_ERROR, error.code());
         return last;
     }
 

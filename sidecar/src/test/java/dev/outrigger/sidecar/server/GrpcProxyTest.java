@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.outrigger.sidecar.cluster.ClusterConfig;
-import dev.outrigger.sidecar.cluster.UpstreamProtocol;
-import dev.outrigger.sidecar.config.ConfigLoader;
-import dev.outrigger.sidecar.snapshot.BootstrapConfig;
-import dev.outrigger.sidecar.snapshot.DataPlaneSnapshot;
 import dev.outrigger.testing.grpc.EchoGrpc;
 import dev.outrigger.testing.grpc.EchoReply;
 import dev.outrigger.testing.grpc.EchoRequest;
@@ -24,10 +19,8 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,21 +34,10 @@ class GrpcProxyTest {
     private EchoGrpc.EchoBlockingStub blocking;
     private EchoGrpc.EchoStub async;
 
-    /** The bootstrap with every cluster switched to HTTP/2. */
-    static BootstrapConfig http2Clusters(BootstrapConfig b) {
-        DataPlaneSnapshot s = b.snapshot();
-        Map<String, ClusterConfig> clusters = s.clusters().values().stream().collect(Collectors.toMap(
-                ClusterConfig::name, c -> new ClusterConfig(c.name(), c.connectTimeout(), c.lbPolicy(), c.endpoints(),
-                        c.pool(), UpstreamProtocol.HTTP2, c.http2())));
-        return new BootstrapConfig(b.server(), new DataPlaneSnapshot(s.version(), s.listeners(), clusters,
-                s.configDumpJson()));
-    }
-
     @BeforeEach
     void start() throws Exception {
         server = GrpcEchoServer.start();
-        String yaml = bootstrap(catchAll("echo"), clusterOnPorts("echo", "", server.port()));
-        proxy = ProxyFixture.start(http2Clusters(ConfigLoader.load(ProxyFixture.write(yaml))));
+        proxy = ProxyFixture.start(bootstrap(catchAll("echo"), clusterOnPorts("echo", TestConfigs.HTTP2, server.port())));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port("outbound")).usePlaintext()
                 .maxInboundMessageSize(64 << 20).build();
         // Every call has a deadline: a proxy bug must fail a test, not hang it.

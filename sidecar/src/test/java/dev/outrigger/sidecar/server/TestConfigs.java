@@ -64,6 +64,11 @@ final class TestConfigs {
         return clusterOnPorts(name, extraJson, Arrays.stream(endpoints).mapToInt(TestUpstream::port).toArray());
     }
 
+    /** Cluster fields (comma-terminated) that make it speak HTTP/2 to its endpoints. */
+    static final String HTTP2 = "typed_extension_protocol_options: {envoy.extensions.upstreams.http.v3.HttpProtocolOptions: "
+            + "{\"@type\": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions, "
+            + "explicit_http_config: {http2_protocol_options: {}}}},";
+
     /** A STATIC cluster over 127.0.0.1 ports. */
     static String clusterOnPorts(String name, String extraJson, int... ports) {
         String eps = Arrays.stream(ports)

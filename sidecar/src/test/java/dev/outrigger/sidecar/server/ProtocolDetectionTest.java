@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A listener that inspects the first bytes: HTTP/1.1 and h2c to the HTTP chain, everything else
  * (other bytes, clients waiting for the server) to the default TCP proxy chain. Real sockets
- * through a real sidecar; the HTTP/2 case, which has no HTTP/2 server yet, is in
- * {@code ProtocolDetectionHandlerTest}.
+ * through a real sidecar. HTTP/2 (gRPC) and TLS passthrough through a detecting listener are
+ * in {@code InboundListenerTest}.
  */
 class ProtocolDetectionTest {
 

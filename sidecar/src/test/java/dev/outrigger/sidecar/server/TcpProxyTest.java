@@ -91,6 +91,18 @@ class TcpProxyTest {
     }
 
     @Test
+    void aDeclaredTcpListenerSkipsDetectionSoAServerThatSpeaksFirstIsHeardAtOnce() throws Exception {
+        try (TestTcpServer banner = TestTcpServer.banner("220 ready\r\n");
+                Sidecar proxy = start(banner, Duration.ZERO, Transport.AUTO);
+                Socket s = connect(proxy, "tcp")) {
+            // The client sends nothing: the banner must come without any detection wait.
+            assertEquals("220 ready\r\n", read(s, 11));
+            assertTrue(proxy.metrics().scrape().lines().noneMatch(l -> l.startsWith("outrigger_downstream_cx_detected")),
+                    "no detection ran on a listener with a declared protocol");
+        }
+    }
+
+    @Test
     void sixtyFourMebibytesEachWayWithBoundedMemory() throws Exception {
         long total = 64L << 20;
         try (TestTcpServer echo = TestTcpServer.echo(); Sidecar proxy = start(echo, Duration.ZERO);

@@ -25,8 +25,8 @@ final class FilterChainTranslator {
     /** The name Envoy gives the HTTP connection manager network filter. */
     static final String HCM = "envoy.filters.network.http_connection_manager";
     /** The application protocols a chain may match on: what the HTTP inspector and TLS ALPN report. */
-    static final Set<String> APPLICATION_PROTOCOLS = Set.of("http/1.0", FilterChainMatch.HTTP11, FilterChainMatch.H2C,
-            "h2");
+    static final Set<String> APPLICATION_PROTOCOLS = Set.of(FilterChainMatch.HTTP10, FilterChainMatch.HTTP11,
+            FilterChainMatch.H2C);
 
     private static final String EITHER = HCM + " or " + TcpProxyTranslator.NAME;
 
@@ -120,9 +120,13 @@ final class FilterChainTranslator {
         List<String> protocols = new ArrayList<>();
         for (int i = 0; i < match.getApplicationProtocolsCount(); i++) {
             String protocol = match.getApplicationProtocols(i).toLowerCase(Locale.ROOT);
+            if (protocol.equals("h2")) {
+                throw path.field("application_protocols").index(i).invalid("\"h2\" is negotiated by ALPN inside TLS, "
+                        + "which Outrigger does not inspect yet; plain-text HTTP/2 is \"h2c\"");
+            }
             if (!APPLICATION_PROTOCOLS.contains(protocol)) {
                 throw path.field("application_protocols").index(i).invalid("\"" + match.getApplicationProtocols(i)
-                        + "\" is not supported (http/1.0, http/1.1, h2c or h2)");
+                        + "\" is not supported (http/1.0, http/1.1 or h2c)");
             }
             if (!protocols.contains(protocol)) {
                 protocols.add(protocol);

@@ -32,10 +32,16 @@ public final class FilterChainSelector {
                 c -> c.match().destinationPort() == 0);
         candidates = narrow(candidates, c -> c.match().transportProtocol().equals(transportProtocol),
                 c -> c.match().transportProtocol().isEmpty());
-        candidates = narrow(candidates,
-                c -> applicationProtocol != null && c.match().applicationProtocols().contains(applicationProtocol),
+        candidates = narrow(candidates, c -> applicationProtocol != null && names(c, applicationProtocol),
                 c -> c.match().applicationProtocols().isEmpty());
         return candidates.isEmpty() ? listener.defaultFilterChain() : candidates.get(0);
+    }
+
+    /** Whether the chain lists {@code protocol}; HTTP/1.x requests also match chains that list http/1.0. */
+    private static boolean names(FilterChainConfig chain, String protocol) {
+        List<String> listed = chain.match().applicationProtocols();
+        return listed.contains(protocol)
+                || (protocol.equals(FilterChainMatch.HTTP11) && listed.contains(FilterChainMatch.HTTP10));
     }
 
     private static List<FilterChainConfig> narrow(List<FilterChainConfig> in, Predicate<FilterChainConfig> exact,

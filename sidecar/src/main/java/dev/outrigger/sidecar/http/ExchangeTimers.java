@@ -33,14 +33,17 @@ final class ExchangeTimers {
 
     /**
      * A gRPC call's {@code grpc-timeout} is its deadline from now, capped by the route's
-     * {@code max_grpc_timeout} when that is above zero. When the route sets
-     * {@code max_grpc_timeout} at all, the deadline replaces the route timeout, as in Envoy.
+     * {@code max_grpc_timeout} when that is above zero (a call without the header then gets
+     * the cap). When the route sets {@code max_grpc_timeout} at all, the deadline replaces the
+     * route timeout, as in Envoy; unlike Envoy, {@code grpc-timeout} is honoured even when it
+     * is not set, since a gRPC client expects its deadline kept.
      */
     void armGrpcDeadline(ForwardAction action, HttpHeaders requestHeaders) {
         Duration max = action.maxGrpcTimeout();
         routeTimeoutReplaced = max != null;
         Duration d = Grpc.timeout(requestHeaders);
-        if (d != null && max != null && !max.isZero() && d.compareTo(max) > 0) {
+        if (max != null && !max.isZero() && (d == null || d.compareTo(max) > 0)) {
+            // A call without grpc-timeout gets the cap itself as its deadline, as in Envoy.
             d = max;
         }
         if (d != null) {

@@ -41,12 +41,14 @@ public final class HttpChainInstaller implements ChainInstaller {
         HttpConnectionManagerConfig hcm = chain.http();
         ChannelPipeline p = channel.pipeline();
         HttpConnectionManagerConfig.Codec codec = hcm.codec();
-        if (protocol == DetectedProtocol.HTTP2
-                || (protocol != DetectedProtocol.HTTP1 && codec == HttpConnectionManagerConfig.Codec.HTTP2)) {
+        // A declared codec_type wins over what detection saw: an HTTP1 chain answers an HTTP/2
+        // preface with 400, as Envoy's HTTP/1 codec would.
+        if (codec == HttpConnectionManagerConfig.Codec.HTTP2
+                || (codec == HttpConnectionManagerConfig.Codec.AUTO && protocol == DetectedProtocol.HTTP2)) {
             for (ChannelHandler h : http2Handlers(listener, hcm)) {
                 p.addLast(h);
             }
-        } else if (protocol == DetectedProtocol.HTTP1 || codec == HttpConnectionManagerConfig.Codec.HTTP1) {
+        } else if (codec == HttpConnectionManagerConfig.Codec.HTTP1 || protocol == DetectedProtocol.HTTP1) {
             HttpServerCodec http1 = http1Codec(hcm);
             p.addLast("http-codec", http1);
             if (codec == HttpConnectionManagerConfig.Codec.AUTO) {

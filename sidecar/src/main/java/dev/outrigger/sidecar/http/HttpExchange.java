@@ -88,6 +88,8 @@ final class HttpExchange {
 
     void start() {
         listener.stats().requestStarted();
+        // Known first, so that every error after this is answered in gRPC's terms to a gRPC client.
+        grpc = Grpc.isGrpc(request);
         if (request.decoderResult().isFailure()) {
             malformed = true; // the decoder is broken now: never keep this connection
             localReply(ProxyError.ofDecoderFailure(request.decoderResult().cause()), 0);
@@ -109,7 +111,6 @@ final class HttpExchange {
         if (conn.isHttp2()) {
             ProxyHeaders.removeHttp2Extensions(request.headers());
         }
-        grpc = Grpc.isGrpc(request);
         NettyRequestView view = new NettyRequestView(request);
         selection = conn.hcm().routeTable().select(view);
         if (selection == null) {
@@ -393,6 +394,7 @@ final class HttpExchange {
 
     private HeaderContext headerContext() {
         return new HeaderContext(conn.remoteAddress(), conn.localAddress(),
-                http10 ? "HTTP/1.0" : "HTTP/1.1", endpoint == null ? null : endpoint.config().hostPort());
+                conn.isHttp2() ? "HTTP/2" : http10 ? "HTTP/1.0" : "HTTP/1.1",
+                endpoint == null ? null : endpoint.config().hostPort());
     }
 }

@@ -34,7 +34,10 @@ final class UpgradeTunnel {
         int comma = upgrade.indexOf(',');
         String first = (comma < 0 ? upgrade : upgrade.substring(0, comma)).trim();
         int slash = first.indexOf('/');
-        return (slash < 0 ? first : first.substring(0, slash)).toLowerCase(Locale.ROOT);
+        String type = (slash < 0 ? first : first.substring(0, slash)).toLowerCase(Locale.ROOT);
+        // h2c is the HTTP/2 upgrade, handled (or not, with codec_type HTTP1) by the codec: as a
+        // route upgrade it is just a request, whose Upgrade header hop-by-hop removal drops.
+        return type.equals("h2c") ? null : type;
     }
 
     /** Puts back the two headers hop-by-hop removal took, so the upstream sees the upgrade request. */

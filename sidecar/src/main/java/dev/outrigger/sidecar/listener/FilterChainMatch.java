@@ -23,6 +23,11 @@ public record FilterChainMatch(int destinationPort, String transportProtocol, Li
     public static final String TLS = "tls";
     /** Application protocol of an HTTP/1.x connection, as Envoy's http_inspector names it. */
     public static final String HTTP11 = "http/1.1";
+    /**
+     * Envoy's name for an HTTP/1.0 connection. Outrigger's inspector reports every HTTP/1.x
+     * connection as {@link #HTTP11}, so a chain that lists only this one matches HTTP/1.x too.
+     */
+    public static final String HTTP10 = "http/1.0";
     /** Application protocol of a plain-text HTTP/2 connection (prior knowledge). */
     public static final String H2C = "h2c";
 

@@ -30,7 +30,7 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final List<Http2UpstreamConnection> connections = new ArrayList<>();
-    private final ArrayDeque<UpstreamExchange> waiters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int connecting;
     // Written by this loop only; read by other loops to decide whether to nudge this pool.
     private volatile int waiterCount;
@@ -81,13 +81,19 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
             c.openStream(exchange);
             return;
         }
+        if (connecting == 0 && cluster.limits().tryReserveConnection(endpoint)) {
+            // This request opens a connection and rides on it: like the first request of an
+            // HTTP/1.1 pool, it is not pending.
+            enqueue(new Waiter(exchange, false));
+            connect();
+            return;
+        }
         if (!cluster.limits().tryReservePending()) {
             cluster.stats().overflow();
             exchange.onUpstreamFailure(UpstreamFailure.OVERFLOW);
             return;
         }
-        waiters.addLast(exchange);
-        waiterCount = waiters.size();
+        enqueue(new Waiter(exchange, true));
         if (connecting == 0) {
             connectIfAllowed();
         }
@@ -95,10 +101,20 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
 
     @Override
     public void cancel(UpstreamExchange exchange) {
-        if (waiters.remove(exchange)) {
-            waiterCount = waiters.size();
-            cluster.limits().releasePending();
+        for (var it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.exchange() == exchange) {
+                it.remove();
+                waiterCount = waiters.size();
+                w.releasePending(cluster);
+                return;
+            }
         }
+    }
+
+    private void enqueue(Waiter w) {
+        waiters.addLast(w);
+        waiterCount = waiters.size();
     }
 
     dev.outrigger.sidecar.snapshot.Http2Settings http2Settings() {
@@ -131,10 +147,19 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
     }
 
     private UpstreamExchange pollWaiter() {
-        UpstreamExchange w = waiters.pollFirst();
+        Waiter w = waiters.pollFirst();
         waiterCount = waiters.size();
-        cluster.limits().releasePending();
-        return w;
+        w.releasePending(cluster);
+        return w.exchange();
+    }
+
+    /** A request waiting for a stream; {@code pending} if it holds one of the cluster's pending slots. */
+    private record Waiter(UpstreamExchange exchange, boolean pending) {
+        void releasePending(UpstreamCluster cluster) {
+            if (pending) {
+                cluster.limits().releasePending();
+            }
+        }
     }
 
     private void countIdle() {
@@ -211,6 +236,11 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
             // Waiters stay queued; a closing connection anywhere in the cluster wakes this pool.
             return;
         }
+        connect();
+    }
+
+    /** Opens a connection whose slot is already reserved. */
+    private void connect() {
         connecting++;
         ChannelFuture f = bootstrap.connect(endpoint.address());
         f.addListener(done -> {

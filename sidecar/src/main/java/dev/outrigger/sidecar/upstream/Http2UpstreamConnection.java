@@ -46,7 +46,9 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether another stream may be opened now. */
     boolean hasCapacity() {
-        return channel != null && channel.isActive() && !goingAway && activeStreams < maxStreams
+        // The endpoint's SETTINGS and the cluster's own max_concurrent_streams both bound it.
+        return channel != null && channel.isActive() && !goingAway
+                && activeStreams < Math.min(maxStreams, pool.http2Settings().maxConcurrentStreams())
                 && streamsOpened < pool.maxRequestsPerConnection();
     }
 

@@ -62,6 +62,13 @@ class FilterChainSelectorTest {
     }
 
     @Test
+    void http11RequestsAlsoMatchChainsThatListOnlyHttp10() {
+        ListenerConfig l = listener(null, chain("any", 0, ""), chain("old", 0, "", "http/1.0"));
+        assertEquals("old", select(l, 80, RAW, "http/1.1"), "the inspector reports every HTTP/1.x as http/1.1");
+        assertEquals("any", select(l, 80, RAW, "h2c"));
+    }
+
+    @Test
     void theDestinationPortIsDecidedBeforeTheTransportProtocol() {
         ListenerConfig l = listener(null, chain("anyPortTls", 0, TLS), chain("p443AnyTransport", 443, ""));
         assertEquals("p443AnyTransport", select(l, 443, TLS, null), "the port is the first criterion");

@@ -30,7 +30,12 @@ public final class Http2Codecs {
         if (maxHeaderListSize > 0) {
             initial.maxHeaderListSize(maxHeaderListSize);
         }
-        Http2FrameCodecBuilder builder = server ? Http2FrameCodecBuilder.forServer() : Http2FrameCodecBuilder.forClient();
+        Http2FrameCodecBuilder builder = server ? Http2FrameCodecBuilder.forServer()
+                // A client's pool counts a stream as ended when its response ends, but the codec closes
+                // the stream only after that frame has been handed on (or, for a reset, once RST_STREAM
+                // is written): a stream opened at that moment would exceed the peer's limit and be
+                // refused here. The codec holds such a stream's frames until the old one is closed.
+                : Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true);
         return builder.initialSettings(initial).gracefulShutdownTimeoutMillis(0).validateHeaders(true).build();
     }
 

@@ -30,6 +30,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,14 +50,15 @@ import java.util.function.Function;
 /**
  * A real HTTP/1.1 server on 127.0.0.1 (ephemeral port) for tests: it records every request and
  * answers as its responder says. Runs on its own event-loop thread.
+ *
+ * <p>Started with {@link #startHttp2}, it also speaks HTTP/2 with prior knowledge: a connection
+ * that begins with the HTTP/2 preface is served by Netty's HTTP/2 codecs, one stream per request,
+ * with the same replies; any other connection is HTTP/1.1 as before.
  */
 public final class TestUpstream implements AutoCloseable {
 
     /** How many body bytes of each request are kept for assertions. */
     public static final int KEPT_BODY_BYTES = 1 << 20;
-
-    private static final ByteBuf ZEROS =
-            Unpooled.unreleasableBuffer(Unpooled.directBuffer(64 * 1024).writeZero(64 * 1024));
 
     private final String name;
     private final Function<RecordedRequest, Reply> responder;
@@ -63,11 +69,18 @@ public final class TestUpstream implements AutoCloseable {
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger aborted = new AtomicInteger();
+    private final AtomicInteger maxStreamsPerConnection = new AtomicInteger();
+    /** SETTINGS_MAX_CONCURRENT_STREAMS for HTTP/2 connections; 0 when HTTP/2 is off. */
+    private final int http2MaxStreams;
     private final Channel server;
 
-    private TestUpstream(String name, Function<RecordedRequest, Reply> responder) throws InterruptedException {
+    private TestUpstream(String name, Function<RecordedRequest, Reply> responder, int http2MaxStreams)
+            throws InterruptedException {
         this.name = name;
         this.responder = responder;
+        this.http2MaxStreams = http2MaxStreams;
         this.server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -83,7 +96,12 @@ public final class TestUpstream implements AutoCloseable {
                             open.decrementAndGet();
                             closed.incrementAndGet();
                         });
-                        ch.pipeline().addLast(new HttpServerCodec(), new Handler(id));
+                        if (http2MaxStreams > 0) {
+                            ch.pipeline().addLast(new PrefaceSniffer(
+                                    ctx -> installHttp2(ctx, id), ctx -> installHttp1(ctx, id)));
+                        } else {
+                            ch.pipeline().addLast(new HttpServerCodec(), new Handler(id, false));
+                        }
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0))
@@ -93,8 +111,27 @@ public final class TestUpstream implements AutoCloseable {
 
     /** Starts an upstream that answers every request with {@code responder}. */
     public static TestUpstream start(String name, Function<RecordedRequest, Reply> responder) {
+        return start(name, responder, 0);
+    }
+
+    /**
+     * Starts an upstream that also speaks HTTP/2 (prior knowledge), allowing each HTTP/2 connection
+     * {@code maxConcurrentStreams} streams at once (its SETTINGS_MAX_CONCURRENT_STREAMS). Over
+     * HTTP/2, {@link Reply#close()} resets the stream and {@link Reply#raw} is not available (it
+     * resets the stream too). Netty's conversion adds {@code x-http2-stream-id} and
+     * {@code x-http2-scheme} to the recorded headers of an HTTP/2 request.
+     */
+    public static TestUpstream startHttp2(String name, Function<RecordedRequest, Reply> responder,
+            int maxConcurrentStreams) {
+        if (maxConcurrentStreams < 1) {
+            throw new IllegalArgumentException("maxConcurrentStreams must be at least 1");
+        }
+        return start(name, responder, maxConcurrentStreams);
+    }
+
+    private static TestUpstream start(String name, Function<RecordedRequest, Reply> responder, int http2MaxStreams) {
         try {
-            return new TestUpstream(name, responder);
+            return new TestUpstream(name, responder, http2MaxStreams);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -129,6 +166,21 @@ public final class TestUpstream implements AutoCloseable {
     /** How many accepted connections have closed so far. */
     public int connectionsClosed() {
         return closed.get();
+    }
+
+    /** The most HTTP/2 streams that were open at the same time on one connection. */
+    public int maxConcurrentStreamsPerConnection() {
+        return maxStreamsPerConnection.get();
+    }
+
+    /** How many request heads have arrived so far (complete or not). */
+    public int requestsStarted() {
+        return started.get();
+    }
+
+    /** How many requests the peer abandoned: their connection or stream closed before the request ended. */
+    public int requestsAborted() {
+        return aborted.get();
     }
 
     /** The requests received so far, oldest first. */
@@ -178,20 +230,63 @@ public final class TestUpstream implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** HTTP/2 codecs, one stream per request, after the preface sniffer. */
+    private void installHttp2(ChannelHandlerContext ctx, int connectionId) {
+        // The multiplexer looks for the frame codec when it is added: codec first.
+        ctx.pipeline().addAfter(ctx.name(), "h2-codec", Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(http2MaxStreams))
+                .build());
+        StreamCounter counter = new StreamCounter();
+        ctx.pipeline().addAfter("h2-codec", "h2-streams", new Http2MultiplexHandler(
+                new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel ch) {
+                        counter.opened();
+                        ch.closeFuture().addListener(f -> counter.closed());
+                        ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                new Handler(connectionId, true));
+                    }
+                }));
+    }
+
+    /** The HTTP/1.1 codec and handler, after the preface sniffer. */
+    private void installHttp1(ChannelHandlerContext ctx, int connectionId) {
+        ctx.pipeline().addAfter(ctx.name(), "http-codec", new HttpServerCodec());
+        ctx.pipeline().addAfter("http-codec", "http-handler", new Handler(connectionId, false));
+    }
+
+    /** Open streams of one HTTP/2 connection (its event loop only), feeding the upstream-wide maximum. */
+    private final class StreamCounter {
+        private int open;
+
+        void opened() {
+            open++;
+            maxStreamsPerConnection.accumulateAndGet(open, Math::max);
+        }
+
+        void closed() {
+            open--;
+        }
+    }
+
+    /** One HTTP/1.1 connection, or one stream of an HTTP/2 connection. */
     private final class Handler extends SimpleChannelInboundHandler<HttpObject> {
         private final int connectionId;
+        private final boolean http2;
         private HttpRequest request;
         private long bodyBytes;
         private ByteArrayOutputStream body;
-        private Streamer streamer;
+        private BodyStreamer streamer;
 
-        Handler(int connectionId) {
+        Handler(int connectionId, boolean http2) {
             this.connectionId = connectionId;
+            this.http2 = http2;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (msg instanceof HttpRequest r) {
+                started.incrementAndGet();
                 request = r;
                 bodyBytes = 0;
                 body = new ByteArrayOutputStream();
@@ -209,7 +304,8 @@ public final class TestUpstream implements AutoCloseable {
             }
             if (msg instanceof LastHttpContent && request != null) {
                 RecordedRequest recorded = new RecordedRequest(connectionId, request.method().name(),
-                        request.uri(), new DefaultHttpHeaders().set(request.headers()), bodyBytes, body.toByteArray());
+                        request.uri(), new DefaultHttpHeaders().set(request.headers()), bodyBytes, body.toByteArray(),
+                        http2 ? RecordedRequest.HTTP_2 : request.protocolVersion().text());
                 boolean keepAlive = HttpUtil.isKeepAlive(request);
                 request = null;
                 synchronized (requests) {
@@ -231,6 +327,10 @@ public final class TestUpstream implements AutoCloseable {
                 case CLOSE -> ctx.close();
                 case HANG -> { }
                 case RAW -> {
+                    if (http2) {
+                        ctx.close(); // no raw bytes inside a stream: reset it
+                        return;
+                    }
                     // Past the codec, which would refuse bytes that are not an HTTP message.
                     ctx.pipeline().remove(HttpServerCodec.class);
                     finish(ctx, ctx.writeAndFlush(Unpooled.copiedBuffer(reply.raw, StandardCharsets.ISO_8859_1)),
@@ -272,7 +372,7 @@ public final class TestUpstream implements AutoCloseable {
             head.headers().set(HttpHeaderNames.CONTENT_LENGTH, reply.streamBytes);
             addHeaders(head.headers(), reply, !keepAlive);
             ctx.writeAndFlush(head);
-            streamer = new Streamer(ctx, reply.streamBytes, !keepAlive);
+            streamer = new BodyStreamer(ctx, reply.streamBytes, !keepAlive);
             if (streamer.run()) {
                 streamer = null;
             }
@@ -302,40 +402,16 @@ public final class TestUpstream implements AutoCloseable {
         }
 
         @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (request != null) {
+                aborted.incrementAndGet();
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
-        }
-    }
-
-    /** Writes a large body only as fast as the socket drains, so the upstream itself stays small. */
-    private static final class Streamer {
-        private final ChannelHandlerContext ctx;
-        private final boolean close;
-        private long remaining;
-
-        Streamer(ChannelHandlerContext ctx, long bytes, boolean close) {
-            this.ctx = ctx;
-            this.remaining = bytes;
-            this.close = close;
-        }
-
-        /** Writes until the socket is full or the body is done; true when done. */
-        boolean run() {
-            Channel ch = ctx.channel();
-            while (remaining > 0 && ch.isActive()) {
-                int n = (int) Math.min(remaining, ZEROS.capacity());
-                remaining -= n;
-                ch.write(new DefaultHttpContent(ZEROS.duplicate().writerIndex(n)));
-                if (!ch.isWritable()) {
-                    ch.flush();
-                    return false;
-                }
-            }
-            io.netty.channel.ChannelFuture f = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            if (close) {
-                f.addListener(ChannelFutureListener.CLOSE);
-            }
-            return true;
         }
     }
 }

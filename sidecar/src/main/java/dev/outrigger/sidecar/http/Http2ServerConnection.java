@@ -4,6 +4,7 @@ import dev.outrigger.sidecar.downstream.Drainable;
 import dev.outrigger.sidecar.downstream.ListenerContext;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
 import dev.outrigger.sidecar.transport.Http2Codecs;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
@@ -12,6 +13,9 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +32,8 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     private final ListenerContext listener;
     private final HttpConnectionManagerConfig hcm;
     private ChannelHandlerContext ctx;
-    private int activeStreams;
+    /** The channels of the open streams (this loop only). */
+    private final Set<Channel> streams = new HashSet<>();
     private boolean draining;
     private boolean registered;
     private ScheduledFuture<?> idleTimer;
@@ -111,6 +116,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelIdleTimer();
+        // Netty keeps a stream's channel open after its connection closed as long as it holds unread
+        // frames (a request body waiting for an upstream): close them, or their exchanges would go on
+        // (and go upstream) for a client that left, and their frames would never be released.
+        for (Channel stream : List.copyOf(streams)) {
+            stream.close();
+        }
         listener.closed(this);
         ctx.fireChannelInactive();
     }
@@ -120,14 +131,14 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         ctx.close();
     }
 
-    void streamOpened() {
-        activeStreams++;
+    void streamOpened(Channel stream) {
+        streams.add(stream);
         cancelIdleTimer();
     }
 
-    void streamClosed() {
-        activeStreams--;
-        if (activeStreams == 0) {
+    void streamClosed(Channel stream) {
+        streams.remove(stream);
+        if (streams.isEmpty()) {
             if (isDraining()) {
                 ctx.close();
             } else {
@@ -145,14 +156,14 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
             draining = true;
             // GOAWAY names the last stream we will serve; the client opens no more here.
             ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
-            if (activeStreams == 0) {
+            if (streams.isEmpty()) {
                 ctx.close();
             }
         });
     }
 
     @Override
-    public io.netty.channel.Channel channel() {
+    public Channel channel() {
         return ctx.channel();
     }
 
@@ -166,7 +177,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter implement
         if (nanos > 0 && idleTimer == null) {
             idleTimer = ctx.executor().schedule(() -> {
                 idleTimer = null;
-                if (activeStreams == 0) {
+                if (streams.isEmpty()) {
                     ctx.close();
                 }
             }, nanos, TimeUnit.NANOSECONDS);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -32,7 +33,7 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection.streamOpened();
+        connection.streamOpened(ctx.channel());
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -75,8 +76,19 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
             finished = true;
             ex.onDownstreamClosed();
         }
-        connection.streamClosed();
+        connection.streamClosed(ctx.channel());
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame) {
+            // The client reset the stream. Netty closes a stream's channel only once its queued frames
+            // are read, and a request waiting for an upstream reads nothing: it would stay queued (and
+            // be sent later) with its frames held. Closing now releases them and ends the exchange.
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

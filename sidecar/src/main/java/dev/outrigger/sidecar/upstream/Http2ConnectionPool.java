@@ -31,6 +31,7 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
     private final Bootstrap bootstrap;
     private final List<Http2UpstreamConnection> connections = new ArrayList<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Connections not ready for streams yet: connecting, or waiting for the endpoint's SETTINGS. */
     private int connecting;
     // Written by this loop only; read by other loops to decide whether to nudge this pool.
     private volatile int waiterCount;
@@ -172,6 +173,12 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
         idleCount = n;
     }
 
+    /** {@code c} has the endpoint's SETTINGS: it may carry streams now. */
+    void connectionReady(Http2UpstreamConnection c) {
+        connecting--;
+        capacityAvailable();
+    }
+
     void connectionGoingAway(Http2UpstreamConnection c) {
         connections.remove(c);
         capacityAvailable();
@@ -179,6 +186,9 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
 
     void connectionClosed(Http2UpstreamConnection c) {
         connections.remove(c);
+        if (!c.isReady()) {
+            connecting--; // it never got the endpoint's SETTINGS
+        }
         cluster.limits().releaseConnection(endpoint);
         cluster.stats().connectionClosed();
         capacityAvailable();
@@ -244,13 +254,14 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
         connecting++;
         ChannelFuture f = bootstrap.connect(endpoint.address());
         f.addListener(done -> {
-            connecting--;
             if (done.isSuccess()) {
                 endpoint.connectionOpened();
                 cluster.stats().connectionOpened();
+                // Still connecting until the endpoint's SETTINGS say how many streams it allows: a
+                // stream opened before that may exceed its limit and be refused (connectionReady).
                 connections.add(f.channel().pipeline().get(Http2UpstreamConnection.class));
-                capacityAvailable();
             } else {
+                connecting--;
                 cluster.limits().releaseConnection(endpoint);
                 endpoint.connectFailed();
                 cluster.stats().connectFailed();

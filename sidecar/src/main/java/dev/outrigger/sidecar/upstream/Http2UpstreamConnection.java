@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Http2UpstreamConnection.class);
-    /** Streams assumed allowed until the endpoint's SETTINGS say otherwise (RFC 9113 suggests at least 100). */
+    /** Streams assumed allowed when the endpoint's SETTINGS name no limit (RFC 9113 suggests at least 100). */
     private static final int ASSUMED_MAX_STREAMS = 100;
 
     private final Http2ConnectionPool pool;
@@ -34,6 +34,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
     private int activeStreams;
     private long streamsOpened;
     private boolean goingAway;
+    private boolean ready;
     private ScheduledFuture<?> idleTimer;
 
     Http2UpstreamConnection(Http2ConnectionPool pool) {
@@ -44,10 +45,17 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
         return pool;
     }
 
+    /** Whether the endpoint's first SETTINGS arrived. */
+    boolean isReady() {
+        return ready;
+    }
+
     /** Whether another stream may be opened now. */
     boolean hasCapacity() {
-        // The endpoint's SETTINGS and the cluster's own max_concurrent_streams both bound it.
-        return channel != null && channel.isActive() && !goingAway
+        // Not before the endpoint's SETTINGS: until then its stream limit is unknown, and streams
+        // beyond it would be refused (RST_STREAM REFUSED_STREAM, or refused by the codec here).
+        // The cluster's own max_concurrent_streams bounds it too.
+        return ready && channel.isActive() && !goingAway
                 && activeStreams < Math.min(maxStreams, pool.http2Settings().maxConcurrentStreams())
                 && streamsOpened < pool.maxRequestsPerConnection();
     }
@@ -112,6 +120,12 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
                 Long max = settings.settings().maxConcurrentStreams();
                 if (max != null) {
                     maxStreams = (int) Math.min(Integer.MAX_VALUE, max);
+                }
+                if (!ready) {
+                    // The endpoint's preface (RFC 9113 3.4): the connection can take streams now.
+                    ready = true;
+                    pool.connectionReady(this);
+                } else if (max != null) {
                     pool.capacityAvailable();
                 }
             } else if (msg instanceof Http2GoAwayFrame) {

@@ -6,20 +6,16 @@ import static dev.outrigger.sidecar.server.TestConfigs.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.testing.BufferMemorySampler;
 import dev.outrigger.testing.RawHttpClient;
 import dev.outrigger.testing.RawHttpClient.Response;
 import dev.outrigger.testing.Reply;
 import dev.outrigger.testing.TestUpstream;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetric;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.ResourceLeakDetector;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,7 +70,7 @@ class StreamingTest {
     void oneGibibyteUploadStreamsWithBoundedMemory() throws Exception {
         try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok("received " + r.bodyBytes()));
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
-                MemorySampler memory = new MemorySampler();
+                BufferMemorySampler memory = new BufferMemorySampler();
                 Socket s = new Socket("127.0.0.1", proxy.port("outbound"))) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: " + GIB + "\r\n\r\n")
@@ -99,7 +95,7 @@ class StreamingTest {
     void oneGibibyteDownloadStreamsWithBoundedMemory() throws Exception {
         try (TestUpstream a = TestUpstream.start("a", r -> Reply.stream(GIB));
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
-                MemorySampler memory = new MemorySampler();
+                BufferMemorySampler memory = new BufferMemorySampler();
                 Socket s = new Socket("127.0.0.1", proxy.port("outbound"))) {
             s.getOutputStream().write("GET /download HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = s.getInputStream();
@@ -131,36 +127,5 @@ class StreamingTest {
             sb.append((char) b);
         }
         return sb.toString();
-    }
-
-    /** Samples the default allocator's used memory every millisecond and keeps the peak. */
-    private static final class MemorySampler implements AutoCloseable {
-        private final AtomicLong peak = new AtomicLong();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-
-        MemorySampler() {
-            ByteBufAllocatorMetric m = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
-            long base = m.usedDirectMemory() + m.usedHeapMemory();
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    long used = m.usedDirectMemory() + m.usedHeapMemory() - base;
-                    peak.accumulateAndGet(used, Math::max);
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                }
-            }, "memory-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        long peak() {
-            return peak.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
     }
 }

@@ -49,6 +49,19 @@ final class TestConfigs {
                 admin:""".formatted(settings));
     }
 
+    /** Cluster fields (for a cluster's extra JSON) that make it speak HTTP/2 to its endpoints, with prior knowledge. */
+    static final String HTTP2_UPSTREAM = httpProtocolOptions("explicit_http_config: {http2_protocol_options: {}}");
+
+    /** Cluster fields that make it speak to its endpoints in the HTTP version the client spoke. */
+    static final String DOWNSTREAM_PROTOCOL = httpProtocolOptions("use_downstream_protocol_config: {}");
+
+    /** Cluster fields with an {@code HttpProtocolOptions} made of {@code members} (JSON object members). */
+    static String httpProtocolOptions(String members) {
+        return "typed_extension_protocol_options: {envoy.extensions.upstreams.http.v3.HttpProtocolOptions: "
+                + "{\"@type\": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions, "
+                + members + "}},";
+    }
+
     /** Virtual hosts sending everything to {@code cluster}. */
     static String catchAll(String cluster) {
         return "[{name: all, domains: ['*'], routes: [{match: {prefix: '/'}, route: {cluster: " + cluster + "}}]}]";

@@ -6,7 +6,6 @@ import dev.outrigger.sidecar.downstream.ListenerContext;
 import dev.outrigger.sidecar.listener.TcpProxyConfig;
 import dev.outrigger.sidecar.route.ClusterWeight;
 import dev.outrigger.sidecar.upstream.UpstreamCluster;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
@@ -16,7 +15,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.ReferenceCountUtil;
@@ -40,7 +38,6 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
     private static final Logger log = LoggerFactory.getLogger(TcpProxyHandler.class);
 
     /** The same water marks as every other Outrigger connection. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     /** The upstream pipeline starts empty; the relay adds its handler once connected. */
     private static final ChannelInitializer<Channel> NO_HANDLERS = new ChannelInitializer<>() {
@@ -97,15 +94,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
             return;
         }
         cluster = c;
-        ChannelFuture f = new Bootstrap()
-                .group(ctx.channel().eventLoop())
-                .channel(c.transport().socketChannelClass())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, c.config().connectTimeout().toMillis()))
+        ChannelFuture f = c.bootstrap(ctx.channel().eventLoop())
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(NO_HANDLERS)
                 .connect(endpoint.address());
         upstream = f.channel();

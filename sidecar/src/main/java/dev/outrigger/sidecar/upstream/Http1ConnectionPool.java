@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.util.ArrayDeque;
@@ -37,14 +36,9 @@ public final class Http1ConnectionPool implements UpstreamPool, LoopPool {
         this.cluster = cluster;
         this.endpoint = endpoint;
         this.loop = loop;
-        this.bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(cluster.transport().socketChannelClass())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, cluster.config().connectTimeout().toMillis()))
+        this.bootstrap = cluster.bootstrap(loop)
+                // The bound exchange reads when its client can take more.
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -7,7 +7,10 @@ import dev.outrigger.sidecar.cluster.LoadBalancer;
 import dev.outrigger.sidecar.cluster.LoadBalancers;
 import dev.outrigger.sidecar.metrics.ClusterStats;
 import dev.outrigger.sidecar.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -69,6 +72,17 @@ public final class UpstreamCluster {
     /** The I/O transport connections to the endpoints use. */
     public Transport transport() {
         return transport;
+    }
+
+    /** A connection bootstrap to this cluster's endpoints on {@code loop}: transport, connect timeout, socket options. */
+    public Bootstrap bootstrap(EventLoop loop) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
     }
 
     /**

@@ -150,8 +150,10 @@ public final class ProtocolDetectionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         DetectedProtocol p = ProtocolClassifier.classifyFinal(buffered, detection.http(), detection.tls());
-        if (p == DetectedProtocol.SILENT) {
-            listener.serverFirstPorts().add(port);
+        if (p == DetectedProtocol.SILENT && listener.serverFirstPorts().add(port)) {
+            log.info("listener '{}': port {} looks server-first (the client sent nothing in {} ms); its "
+                    + "connections skip detection until a client there speaks first", listener.config().name(), port,
+                    detection.timeout().toMillis());
         }
         decide(ctx, p);
     }

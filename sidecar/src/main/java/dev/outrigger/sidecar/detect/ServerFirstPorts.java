@@ -45,6 +45,23 @@ public final class ServerFirstPorts {
         }
     }
 
+    /** Forgets {@code port}: a client there spoke first after all. False if it was not recorded. */
+    public boolean remove(int port) {
+        while (true) {
+            int[] current = ports.get();
+            int at = Arrays.binarySearch(current, port);
+            if (at < 0) {
+                return false;
+            }
+            int[] next = new int[current.length - 1];
+            System.arraycopy(current, 0, next, 0, at);
+            System.arraycopy(current, at + 1, next, at, current.length - at - 1);
+            if (ports.compareAndSet(current, next)) {
+                return true;
+            }
+        }
+    }
+
     /** How many ports are recorded. */
     public int size() {
         return ports.get().length;

@@ -42,4 +42,11 @@ interface Downstream {
      * HTTP/1.1 connection may serve another request; an HTTP/2 stream ends either way.
      */
     void exchangeFinished(HttpExchange exchange, boolean keepAlive);
+
+    /**
+     * The response is complete but the request is not: the client must stop sending. HTTP/1.1
+     * closes the connection (the exchange arranges that); an HTTP/2 stream is reset with
+     * NO_ERROR after the response (RFC 9113 8.1), which leaves the connection alone.
+     */
+    void endUnfinishedRequest();
 }

@@ -24,6 +24,8 @@ final class Grpc {
     static final String GRPC_STATUS = "grpc-status";
     static final String GRPC_MESSAGE = "grpc-message";
     static final String GRPC_TIMEOUT = "grpc-timeout";
+    /** A {@code grpc-timeout} longer than this is no deadline at all (and would overflow a timer). */
+    static final Duration LONGEST_DEADLINE = Duration.ofDays(365);
 
     private Grpc() {
     }
@@ -53,7 +55,7 @@ final class Grpc {
             }
             amount = amount * 10 + (c - '0');
         }
-        return switch (v.charAt(v.length() - 1)) {
+        Duration d = switch (v.charAt(v.length() - 1)) {
             case 'H' -> Duration.ofHours(amount);
             case 'M' -> Duration.ofMinutes(amount);
             case 'S' -> Duration.ofSeconds(amount);
@@ -62,6 +64,8 @@ final class Grpc {
             case 'n' -> Duration.ofNanos(amount);
             default -> null;
         };
+        // Eight digits of hours is over 11,000 years: more than a timer can hold, and no deadline.
+        return d == null || d.compareTo(LONGEST_DEADLINE) > 0 ? null : d;
     }
 
     /**

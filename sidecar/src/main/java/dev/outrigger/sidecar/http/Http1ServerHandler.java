@@ -278,6 +278,11 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
 
     @Override
+    public void endUnfinishedRequest() {
+        // The connection closes after the response; nothing more to do for HTTP/1.1.
+    }
+
+    @Override
     public io.netty.channel.Channel channel() {
         return ctx.channel();
     }

@@ -30,17 +30,30 @@ final class Http2PrefaceSniffer extends ByteToMessageDecoder implements Drainabl
 
     private ChannelHandlerContext ctx;
     private boolean decided;
+    private io.netty.util.concurrent.ScheduledFuture<?> idleTimer;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         listener.opened(this);
+        long idle = hcm.idleTimeout().toNanos();
+        if (idle > 0) {
+            // A client that says nothing holds a connection: the listener's idle timeout ends it.
+            idleTimer = ctx.executor().schedule(() -> {
+                if (!decided) {
+                    ctx.close();
+                }
+            }, idle, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
         ctx.read();
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         if (!decided) {
             listener.closed(this);
         }
@@ -75,6 +88,9 @@ final class Http2PrefaceSniffer extends ByteToMessageDecoder implements Drainabl
             return; // could still be the preface: wait for more
         }
         decided = true;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         listener.handOff(this);
         if (prefix) {
             HttpChainInstaller.addHttp2After(ctx.pipeline(), ctx.name(), listener, hcm);

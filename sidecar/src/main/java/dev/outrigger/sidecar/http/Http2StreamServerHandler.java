@@ -144,6 +144,12 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
     }
 
     @Override
+    public void endUnfinishedRequest() {
+        ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2ResetFrame(
+                io.netty.handler.codec.http2.Http2Error.NO_ERROR));
+    }
+
+    @Override
     public void exchangeFinished(HttpExchange ex, boolean keepAlive) {
         // The stream ends with the response; the exchange closes (resets) it if the request was not done.
         finished = true;

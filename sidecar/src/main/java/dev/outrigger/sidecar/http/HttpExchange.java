@@ -38,6 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HttpExchange {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpExchange.class);
+
     /** Largest unread request body that is read and dropped after a local reply, to keep the connection. */
     private static final long MAX_DISCARDED_BODY = 64 * 1024;
 
@@ -88,6 +90,19 @@ final class HttpExchange {
 
     void start() {
         listener.stats().requestStarted();
+        try {
+            route();
+        } catch (RuntimeException e) {
+            // A bug must cost this request, not the connection's other requests or buffers.
+            log.warn("request {} {} failed inside the proxy", request.method(), request.uri(), e);
+            if (!finished) {
+                malformed = true; // the connection's state is unknown: do not keep it
+                localReply(ProxyError.INTERNAL_ERROR, 0);
+            }
+        }
+    }
+
+    private void route() {
         // Known first, so that every error after this is answered in gRPC's terms to a gRPC client.
         grpc = Grpc.isGrpc(request);
         if (request.decoderResult().isFailure()) {
@@ -208,6 +223,10 @@ final class HttpExchange {
             malformed = true;
             call.cancel(false);
             onUpstreamFailed(error);
+            return;
+        }
+        if (call == null) {
+            content.release();
             return;
         }
         call.sendBody(content);
@@ -370,7 +389,13 @@ final class HttpExchange {
     private void complete(ChannelFuture lastWrite) {
         // Draining may have started after the head went out: close anyway.
         boolean reuse = keepAlive && !conn.isDraining();
-        if (!reuse) {
+        if (conn.isHttp2()) {
+            // A stream simply ends; only an unfinished request needs telling to stop.
+            discardingBody = false;
+            if (!requestComplete) {
+                conn.endUnfinishedRequest();
+            }
+        } else if (!reuse) {
             discardingBody = false;
             lastWrite.addListener(ChannelFutureListener.CLOSE);
         }

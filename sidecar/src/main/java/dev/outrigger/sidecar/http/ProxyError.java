@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
  * the text is the short response body (or the {@code grpc-message} of a gRPC reply).
  */
 public enum ProxyError {
+    /** Outrigger failed while handling the request (a bug): answered rather than dropped. */
+    INTERNAL_ERROR(500, "internal_error", "internal proxy error", 13),
     /** The request could not be parsed. */
     BAD_REQUEST(400, "bad_request", "malformed request", 13),
     /** The request has an {@code Expect} other than {@code 100-continue}. */
@@ -30,8 +32,8 @@ public enum ProxyError {
     UPSTREAM_CONNECT_TIMEOUT(503, "upstream_connect_timeout", "upstream connect timeout", 14),
     /** A connection or pending-request limit of the cluster was reached. */
     UPSTREAM_OVERFLOW(503, "upstream_overflow", "upstream connection limit reached", 14),
-    /** The upstream closed or reset the connection before the response started. */
-    UPSTREAM_RESET(503, "upstream_reset", "upstream reset before response started", 14),
+    /** The upstream closed the connection or reset the stream (503 if before the response started). */
+    UPSTREAM_RESET(503, "upstream_reset", "upstream connection or stream reset", 14),
     /** The upstream sent something that is not a valid HTTP/1.1 response. */
     BAD_UPSTREAM_RESPONSE(502, "bad_upstream_response", "upstream sent a malformed response", 13),
     /** The route timeout, or a gRPC request's deadline, expired before the response ended. */

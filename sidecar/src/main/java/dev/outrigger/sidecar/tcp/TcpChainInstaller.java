@@ -2,6 +2,7 @@ package dev.outrigger.sidecar.tcp;
 
 import dev.outrigger.sidecar.downstream.ChainInstaller;
 import dev.outrigger.sidecar.downstream.DetectedProtocol;
+import dev.outrigger.sidecar.downstream.ListenerChannelInitializer;
 import dev.outrigger.sidecar.downstream.ListenerContext;
 import dev.outrigger.sidecar.listener.FilterChainConfig;
 import io.netty.channel.Channel;
@@ -14,6 +15,8 @@ public final class TcpChainInstaller implements ChainInstaller {
         if (chain.tcp() == null) {
             throw new IllegalArgumentException("filter chain '" + chain.name() + "' is not a TCP proxy");
         }
-        channel.pipeline().addLast("tcp-proxy", new TcpProxyHandler(listener, chain.tcp()));
+        // A connection sent here because its client was silent watches who speaks first.
+        int silentPort = protocol == DetectedProtocol.SILENT ? ListenerChannelInitializer.localPort(channel) : -1;
+        channel.pipeline().addLast("tcp-proxy", new TcpProxyHandler(listener, chain.tcp(), silentPort));
     }
 }

@@ -55,11 +55,19 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
     private ByteRelay relay;
     /** Bytes read before the upstream connected. */
     private ByteBuf held;
+    private final int silentPort;
+    private boolean anyBytes;
     private boolean closed;
 
-    TcpProxyHandler(ListenerContext listener, TcpProxyConfig config) {
+    /**
+     * @param silentPort the port of a connection that detection classified as silent (the client
+     *     waited for the server), or -1; if its client speaks first after all, the port leaves the
+     *     listener's server-first cache, so one slow client does not send every later one here
+     */
+    TcpProxyHandler(ListenerContext listener, TcpProxyConfig config, int silentPort) {
         this.listener = listener;
         this.config = config;
+        this.silentPort = silentPort;
     }
 
     @Override
@@ -225,11 +233,19 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
 
     @Override
     public void toUpstream(int bytes) {
+        if (!anyBytes) {
+            anyBytes = true;
+            if (silentPort >= 0 && listener.serverFirstPorts().remove(silentPort)) {
+                log.info("listener '{}': port {} is not server-first after all (the client spoke first); "
+                        + "detecting again", listener.config().name(), silentPort);
+            }
+        }
         cluster.stats().bytesSent(bytes);
     }
 
     @Override
     public void toDownstream(int bytes) {
+        anyBytes = true;
         cluster.stats().bytesReceived(bytes);
     }
 

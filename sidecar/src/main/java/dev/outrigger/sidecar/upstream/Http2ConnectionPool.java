@@ -89,6 +89,10 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
         enqueue(new Waiter(exchange, true));
         if (connecting == 0) {
             connectIfAllowed();
+            if (connecting == 0) {
+                // At the limit: a connection idle on another loop may hold the slot.
+                cluster.askForIdleConnections(this);
+            }
         }
     }
 
@@ -133,8 +137,8 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
             connectIfAllowed();
         }
         countIdle();
-        if (!waiters.isEmpty()) {
-            // A connection idle on another loop holds a slot this loop needs.
+        if (!waiters.isEmpty() && connecting == 0) {
+            // No connection could be started here: one idle on another loop may hold the slot.
             cluster.askForIdleConnections(this);
         }
     }
@@ -178,13 +182,34 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
 
     void connectionClosed(Http2UpstreamConnection c) {
         connections.remove(c);
-        if (!c.isReady()) {
-            connecting--; // it never got the endpoint's SETTINGS
-        }
         cluster.limits().releaseConnection(endpoint);
         cluster.stats().connectionClosed();
-        capacityAvailable();
+        if (!c.isReady()) {
+            // It closed (or timed out) before the endpoint's SETTINGS: not an HTTP/2 endpoint, or
+            // a broken one. A failed connect, not a reason to reconnect at once in a loop.
+            connecting--;
+            endpoint.connectFailed();
+            cluster.stats().connectFailed();
+            failWaiters(UpstreamFailure.CONNECT_FAILURE);
+        } else {
+            capacityAvailable();
+        }
         cluster.capacityFreed(this);
+    }
+
+    private void failWaiters(UpstreamFailure failure) {
+        while (!waiters.isEmpty()) {
+            pollWaiter().onUpstreamFailure(failure);
+        }
+    }
+
+    /** Whether requests on another loop wait for a connection slot this pool could give up. */
+    boolean othersWaitForASlot() {
+        return cluster.hasWaitersElsewhere(this);
+    }
+
+    long connectTimeoutNanos() {
+        return cluster.config().connectTimeout().toNanos();
     }
 
     @Override
@@ -260,9 +285,7 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
                 UpstreamFailure failure = done.cause() instanceof ConnectTimeoutException
                         ? UpstreamFailure.CONNECT_TIMEOUT : UpstreamFailure.CONNECT_FAILURE;
                 // Everyone waiting was counting on this connection.
-                while (!waiters.isEmpty()) {
-                    pollWaiter().onUpstreamFailure(failure);
-                }
+                failWaiters(failure);
             }
         });
     }

@@ -25,17 +25,18 @@ import org.slf4j.LoggerFactory;
 final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Http2UpstreamConnection.class);
-    /** Streams assumed allowed when the endpoint's SETTINGS name no limit (RFC 9113 suggests at least 100). */
-    private static final int ASSUMED_MAX_STREAMS = 100;
+    /** An endpoint whose SETTINGS name no limit allows any number (RFC 9113 6.5.2); the cluster's cap still applies. */
+    private static final int UNLIMITED = Integer.MAX_VALUE;
 
     private final Http2ConnectionPool pool;
     private Channel channel;
-    private int maxStreams = ASSUMED_MAX_STREAMS;
+    private int maxStreams = UNLIMITED;
     private int activeStreams;
     private long streamsOpened;
     private boolean goingAway;
     private boolean ready;
     private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> settingsTimer;
 
     Http2UpstreamConnection(Http2ConnectionPool pool) {
         this.pool = pool;
@@ -94,6 +95,11 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
             channel.close();
             return;
         }
+        if (activeStreams == 0 && pool.othersWaitForASlot()) {
+            // A connection cannot move to another event loop; closing it frees the slot for one that waits.
+            channel.close();
+            return;
+        }
         if (activeStreams == 0) {
             startIdleTimer();
         }
@@ -107,6 +113,14 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        // An endpoint that accepts the connection but never sends SETTINGS is not speaking HTTP/2:
+        // give it the connect timeout, then treat it as a failed connection.
+        settingsTimer = ctx.executor().schedule(() -> {
+            settingsTimer = null;
+            if (!ready) {
+                ctx.close();
+            }
+        }, pool.connectTimeoutNanos(), TimeUnit.NANOSECONDS);
         // After the codec's channelActive: the preface is out, so the WINDOW_UPDATE may follow.
         Http2Codecs.raiseConnectionWindow(ctx.pipeline().get(Http2FrameCodec.class), pool.http2Settings());
         ctx.flush();
@@ -124,7 +138,11 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
                 if (!ready) {
                     // The endpoint's preface (RFC 9113 3.4): the connection can take streams now.
                     ready = true;
+                    cancelSettingsTimer();
                     pool.connectionReady(this);
+                    if (activeStreams == 0) {
+                        startIdleTimer();
+                    }
                 } else if (max != null) {
                     pool.capacityAvailable();
                 }
@@ -144,6 +162,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelIdleTimer();
+        cancelSettingsTimer();
         pool.connectionClosed(this);
     }
 
@@ -162,6 +181,13 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
                     channel.close();
                 }
             }, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelSettingsTimer() {
+        if (settingsTimer != null) {
+            settingsTimer.cancel(false);
+            settingsTimer = null;
         }
     }
 

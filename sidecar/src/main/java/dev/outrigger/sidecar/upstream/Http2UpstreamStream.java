@@ -121,6 +121,16 @@ final class Http2UpstreamStream extends ChannelInboundHandlerAdapter implements 
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.codec.http2.Http2ResetFrame) {
+            // The endpoint reset the stream. Netty would close the channel only once the frames
+            // queued in it are read, which waits while the client is slow: end the exchange now.
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("upstream stream to {} failed", remoteAddress(), cause);
         ctx.close();

@@ -105,22 +105,11 @@ final class HttpExchange {
     private void route() {
         // Known first, so that every error after this is answered in gRPC's terms to a gRPC client.
         grpc = Grpc.isGrpc(request);
-        if (request.decoderResult().isFailure()) {
-            malformed = true; // the decoder is broken now: never keep this connection
-            localReply(ProxyError.ofDecoderFailure(request.decoderResult().cause()), 0);
-            return;
-        }
-        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && !http10)) {
-            // RFC 9112 3.2: exactly one Host; two could route here and be read differently upstream.
-            localReply(ProxyError.BAD_REQUEST, 0);
-            return;
-        }
-        if (http10) {
-            // RFC 9110 10.1.1: an expectation in an HTTP/1.0 request is ignored.
-            request.headers().remove(HttpHeaderNames.EXPECT);
-        } else if (request.headers().contains(HttpHeaderNames.EXPECT) && !expectsContinue) {
-            localReply(ProxyError.EXPECTATION_FAILED, 0);
+        ProxyError problem = RequestChecks.problem(request, http10);
+        if (problem != null) {
+            // A request the decoder failed on leaves the decoder broken: never keep that connection.
+            malformed = request.decoderResult().isFailure();
+            localReply(problem, 0);
             return;
         }
         if (conn.isHttp2()) {

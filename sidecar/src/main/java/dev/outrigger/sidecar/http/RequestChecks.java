@@ -1,0 +1,33 @@
+package dev.outrigger.sidecar.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+
+/** What makes a request unfit to route, decided before routing; a pure function of the request. */
+final class RequestChecks {
+
+    private RequestChecks() {
+    }
+
+    /**
+     * The error to answer {@code request} with, or null if it may be routed. An HTTP/1.0
+     * request's {@code Expect} is removed on the way (RFC 9110 10.1.1: it is ignored).
+     */
+    static ProxyError problem(HttpRequest request, boolean http10) {
+        if (request.decoderResult().isFailure()) {
+            return ProxyError.ofDecoderFailure(request.decoderResult().cause());
+        }
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || (hosts == 0 && !http10)) {
+            // RFC 9112 3.2: exactly one Host; two could route here and be read differently upstream.
+            return ProxyError.BAD_REQUEST;
+        }
+        if (http10) {
+            request.headers().remove(HttpHeaderNames.EXPECT);
+        } else if (request.headers().contains(HttpHeaderNames.EXPECT) && !HttpUtil.is100ContinueExpected(request)) {
+            return ProxyError.EXPECTATION_FAILED;
+        }
+        return null;
+    }
+}

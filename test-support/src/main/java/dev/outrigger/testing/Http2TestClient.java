@@ -273,6 +273,8 @@ public final class Http2TestClient implements AutoCloseable {
     /** One stream: the request going out and the response coming in. */
     public static final class Stream extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<Response> response = new CompletableFuture<>();
+        private final CompletableFuture<Integer> head = new CompletableFuture<>();
+        private final CompletableFuture<Long> serverReset = new CompletableFuture<>();
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private Http2StreamChannel channel;
         private int status;
@@ -281,6 +283,16 @@ public final class Http2TestClient implements AutoCloseable {
         /** Completes with the whole response, or fails if the stream is reset or the connection closes first. */
         public CompletableFuture<Response> response() {
             return response;
+        }
+
+        /** Completes with the response's status when its head arrives, before any of its body. */
+        public CompletableFuture<Integer> head() {
+            return head;
+        }
+
+        /** Completes with the error code of the server's RST_STREAM, also when it follows a complete response. */
+        public CompletableFuture<Long> serverReset() {
+            return serverReset;
         }
 
         /** The stream id (known once the head was written). */
@@ -335,6 +347,7 @@ public final class Http2TestClient implements AutoCloseable {
                 }
                 status = code;
                 headers = toMap(h);
+                head.complete(code);
                 if (frame.isEndStream()) {
                     complete(Map.of());
                 }
@@ -350,6 +363,7 @@ public final class Http2TestClient implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof Http2ResetFrame reset) {
+                serverReset.complete(reset.errorCode());
                 response.completeExceptionally(new StreamResetException("stream reset by the server",
                         reset.errorCode()));
             } else if (evt instanceof Http2GoAwayFrame goAway) {

@@ -19,11 +19,13 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real WebSocket echo server on 127.0.0.1 (ephemeral port), path {@code /ws}: every frame comes back. */
 public final class TestWebSocketServer implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final AtomicInteger closed = new AtomicInteger();
     private final Channel server;
 
     private TestWebSocketServer() throws InterruptedException {
@@ -33,6 +35,7 @@ public final class TestWebSocketServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.closeFuture().addListener(f -> closed.incrementAndGet());
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketServerProtocolHandler("/ws", null, false, 16 << 20),
                                 new Echo());
@@ -56,6 +59,11 @@ public final class TestWebSocketServer implements AutoCloseable {
     /** The bound port. */
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** How many accepted connections have closed so far. */
+    public int connectionsClosed() {
+        return closed.get();
     }
 
     @Override

@@ -382,7 +382,9 @@ final class HttpExchange {
             // A stream simply ends; only an unfinished request needs telling to stop.
             discardingBody = false;
             if (!requestComplete) {
-                conn.endUnfinishedRequest();
+                // After the response's last frame is out: a reset written now would overtake the
+                // DATA that flow control still holds, and discard it with the stream.
+                lastWrite.addListener(f -> conn.endUnfinishedRequest());
             }
         } else if (!reuse) {
             discardingBody = false;

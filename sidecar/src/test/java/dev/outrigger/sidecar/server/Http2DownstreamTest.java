@@ -126,6 +126,17 @@ class Http2DownstreamTest {
     }
 
     @Test
+    void maxRequestHeadersKbIsAdvertisedAsTheHeaderListLimit() throws Exception {
+        try (TestUpstream a = echo("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrapWithHcm("max_request_headers_kb: 8,", catchAll("a"),
+                        cluster("a", a)));
+                Http2TestClient client = Http2TestClient.connect(proxy.port("outbound"))) {
+            assertEquals(8192L, await(client.serverSettings()).maxHeaderListSize());
+            assertEquals(200, await(client.get("/")).status());
+        }
+    }
+
+    @Test
     void streamsBeyondMaxConcurrentStreamsAreRefused() throws Exception {
         String hcm = "http2_protocol_options: {max_concurrent_streams: 3},";
         try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok(r.uri()).delay(Duration.ofMillis(500)));

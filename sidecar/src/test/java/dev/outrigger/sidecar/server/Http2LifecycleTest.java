@@ -85,6 +85,30 @@ class Http2LifecycleTest {
         }
     }
 
+    @Test
+    void aLocalReplyToAnUnfinishedRequestResetsOnlyThatStreamWithNoError() throws Exception {
+        String vhosts = "[{name: only, domains: ['api.local'], routes: [{match: {prefix: '/'}, route: {cluster: a}}]}]";
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(vhosts, cluster("a", a)));
+                Http2TestClient client = Http2TestClient.connect(proxy.port("outbound"))) {
+            Http2TestClient.Stream upload = client.start("POST", "/upload", "elsewhere", Map.of("content-length", "100000"));
+            // The 404 may already be on its way: whether this piece is still accepted does not matter.
+            upload.send(new byte[1_000], false);
+            Http2TestClient.Response r = await(upload.response());
+            assertEquals(404, r.status());
+            assertEquals("no_route", r.header("x-outrigger-error"));
+            // RFC 9113 8.1: a complete response to an incomplete request, then RST_STREAM NO_ERROR;
+            // CANCEL would tell the client its request failed.
+            assertEquals(Http2Error.NO_ERROR.code(), await(upload.serverReset()));
+
+            assertTrue(client.isOpen(), "only the stream ended");
+            Http2TestClient.Response next = await(client.request("GET", "/next", "api.local", Map.of(), null));
+            assertEquals(200, next.status());
+            assertEquals("a", next.text());
+            assertEquals(List.of("/next"), a.requests().stream().map(RecordedRequest::uri).toList());
+        }
+    }
+
     /**
      * Stream A holds the cluster's only connection; stream B's upload waits for it, its first body
      * bytes queued unread in the proxy; then B's client goes away ({@code leave}). When A's
@@ -112,6 +136,10 @@ class Http2LifecycleTest {
             } finally {
                 client.close();
             }
+            // The proxy learns that the client left when it reads the RST_STREAM or the close; the
+            // slot must not free up before that, or the upload could rightly be sent meanwhile.
+            Await.until("the proxy withdrew the upload", WAIT, () -> TcpTestConfigs.metric(proxy.sidecar(),
+                    "outrigger_downstream_rq_active{listener=\"outbound\"}") == 1);
 
             a.dropConnections(); // frees the only connection slot
             assertEquals(503, holder.read().status(), how);

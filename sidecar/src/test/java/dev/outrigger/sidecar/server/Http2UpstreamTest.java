@@ -5,6 +5,7 @@ import static dev.outrigger.sidecar.server.TestConfigs.HTTP2_UPSTREAM;
 import static dev.outrigger.sidecar.server.TestConfigs.bootstrap;
 import static dev.outrigger.sidecar.server.TestConfigs.catchAll;
 import static dev.outrigger.sidecar.server.TestConfigs.cluster;
+import static dev.outrigger.sidecar.server.TestConfigs.withSidecarSettings;
 import static dev.outrigger.testing.Http2TestClient.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -156,6 +157,35 @@ class Http2UpstreamTest {
             assertEquals(1, a.connectionsAccepted());
             assertEquals(2, a.maxConcurrentStreamsPerConnection());
             assertTrue(millis >= 850, "three rounds of two streams take at least 900 ms, took " + millis);
+        }
+    }
+
+    @Test
+    void twoEventLoopsTakeTurnsWithTheOnlyConnectionAllowed() throws Exception {
+        String oneConnection = HTTP2_UPSTREAM + " circuit_breakers: {per_host_thresholds: [{max_connections: 1}]},";
+        String routes = "[{name: all, domains: ['*'], routes: [{match: {prefix: '/'}, route: {cluster: a, timeout: 5s}}]}]";
+        try (TestUpstream a = TestUpstream.startHttp2("a", r -> Reply.ok(r.uri()).delay(Duration.ofMillis(100)), 100);
+                ProxyFixture proxy = ProxyFixture.start(withSidecarSettings(
+                        bootstrap(routes, cluster("a", oneConnection, a)), "concurrency: 2"));
+                // Accepted connections are dealt to the event loops in turn: these two are on different loops.
+                RawHttpClient first = proxy.client("outbound");
+                RawHttpClient second = proxy.client("outbound")) {
+            long start = System.nanoTime();
+            for (int round = 0; round < 3; round++) {
+                first.send("GET /first-" + round + " HTTP/1.1\r\nHost: h\r\n\r\n");
+                second.send("GET /second-" + round + " HTTP/1.1\r\nHost: h\r\n\r\n");
+                RawHttpClient.Response one = first.read();
+                RawHttpClient.Response two = second.read();
+                assertEquals(200, one.status(), one.text());
+                assertEquals("/first-" + round, one.text());
+                assertEquals(200, two.status(), two.text());
+                assertEquals("/second-" + round, two.text());
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 3_000, "six 100 ms requests, one connection at a time, took " + millis
+                    + " ms: a loop waited for a slot another loop kept idle");
+            assertTrue(a.connectionsAccepted() >= 2, "each loop needs its own connection: "
+                    + a.connectionsAccepted());
         }
     }
 }

@@ -145,4 +145,52 @@ class ProtocolDetectionTest {
                     () -> metric(proxy, "outrigger_downstream_cx_active{listener=\"detect\"}") == 0);
         }
     }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    @Test
+    void aClientThatSpeaksFirstOnAServerFirstPortTakesItOutOfTheCache() throws Exception {
+        try (TestUpstream web = TestUpstream.named("web"); TestTcpServer echo = TestTcpServer.echo();
+                Sidecar proxy = start(web, echo, Duration.ofMillis(200))) {
+            // A client that says nothing makes the port server-first: the TCP chain reaches the
+            // endpoint once detection gave up, and right away for the next silent client.
+            long silentMillis;
+            try (Socket s = connect(proxy, "detect")) {
+                long start = System.nanoTime();
+                echo.awaitAccepted(1, WAIT);
+                silentMillis = millisSince(start);
+            }
+            long cachedMillis;
+            try (Socket s = connect(proxy, "detect")) {
+                long start = System.nanoTime();
+                echo.awaitAccepted(2, WAIT);
+                cachedMillis = millisSince(start);
+            }
+            assertTrue(silentMillis >= 180, "the first waits for the 200 ms timeout: " + silentMillis + " ms");
+            assertTrue(cachedMillis < 150, "the second skips detection: " + cachedMillis + " ms");
+            assertEquals(2.0, metric(proxy, detected(proxy, "silent")));
+
+            // Skipping detection, an HTTP client on the port goes to the TCP chain, once.
+            String request = "GET /first HTTP/1.1\r\nHost: h\r\n\r\n";
+            try (Socket s = connect(proxy, "detect")) {
+                s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                assertEquals(request, read(s, request.length()), "echoed by the TCP endpoint, not answered as HTTP");
+            }
+            assertEquals(3.0, metric(proxy, detected(proxy, "silent")));
+            assertEquals(0, web.requests().size());
+
+            // That client spoke first: the port is not server-first after all, and HTTP is detected again.
+            try (RawHttpClient client = RawHttpClient.connect(proxy.listenerAddress("detect").getPort())) {
+                Response r = client.get("/second");
+                assertEquals(200, r.status());
+                assertEquals("web", r.text());
+            }
+            assertEquals("/second", web.lastRequest().uri());
+            assertNotNull(web.lastRequest().header("x-request-id"), "served by the HTTP chain");
+            assertEquals(1.0, metric(proxy, detected(proxy, "http1")));
+            assertEquals(3, echo.connectionsAccepted());
+        }
+    }
 }

@@ -190,7 +190,7 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
             connecting--;
             endpoint.connectFailed();
             cluster.stats().connectFailed();
-            failWaiters(UpstreamFailure.CONNECT_FAILURE);
+            failWaiters(c.settingsTimedOut() ? UpstreamFailure.CONNECT_TIMEOUT : UpstreamFailure.CONNECT_FAILURE);
         } else {
             capacityAvailable();
         }

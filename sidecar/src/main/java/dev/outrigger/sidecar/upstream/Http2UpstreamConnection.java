@@ -37,6 +37,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
     private boolean ready;
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> settingsTimer;
+    private boolean settingsTimedOut;
 
     Http2UpstreamConnection(Http2ConnectionPool pool) {
         this.pool = pool;
@@ -44,6 +45,11 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     Http2ConnectionPool pool() {
         return pool;
+    }
+
+    /** Whether the connection was closed because the endpoint's SETTINGS did not come in time. */
+    boolean settingsTimedOut() {
+        return settingsTimedOut;
     }
 
     /** Whether the endpoint's first SETTINGS arrived. */
@@ -118,6 +124,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
         settingsTimer = ctx.executor().schedule(() -> {
             settingsTimer = null;
             if (!ready) {
+                settingsTimedOut = true;
                 ctx.close();
             }
         }, pool.connectTimeoutNanos(), TimeUnit.NANOSECONDS);

@@ -5,6 +5,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -36,7 +38,11 @@ public final class LeakDetectionExtension implements AfterAllCallback {
 
     /** Throws if a leak has been reported since the last check; {@code where} names the tests that ran. */
     public static void assertNoLeaks(String where) {
-        List<String> leaks = collectLeaks();
+        failIfAny(collectLeaks(), where);
+    }
+
+    /** Throws if {@code leaks} is not empty. */
+    public static void failIfAny(List<String> leaks, String where) {
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " Netty buffer leak(s) reported during "
                     + where + ":\n" + String.join("\n\n", leaks));
@@ -46,7 +52,7 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     /** Runs the collector and the detectors, then returns and forgets what they reported. */
     public static List<String> collectLeaks() {
         for (int round = 0; round < 3; round++) {
-            System.gc();
+            gcAndAwaitReferences();
             // The detector polls its reference queue when it tracks a new buffer.
             for (int i = 0; i < 8; i++) {
                 ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(1);
@@ -60,6 +66,23 @@ public final class LeakDetectionExtension implements AfterAllCallback {
             out.add(leak);
         }
         return out;
+    }
+
+    /**
+     * A collection, then a wait until it has enqueued a sentinel's reference: references (the
+     * detector's among them) are enqueued by another thread after the collection, and the
+     * detector only sees what is enqueued when it next tracks a buffer.
+     */
+    private static void gcAndAwaitReferences() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        System.gc();
+        try {
+            queue.remove(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sentinel.clear();
     }
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {

@@ -34,6 +34,12 @@ interface Downstream {
     /** This side's {@code ip:port}. */
     String localAddress();
 
+    /**
+     * The timer for the current exchange's deadlines; when it expires the connection calls
+     * {@link HttpExchange#onTimerFired()} on its current exchange.
+     */
+    dev.outrigger.sidecar.transport.LazyTimer deadlineTimer();
+
     /** Reads more request body if the exchange wants it. */
     void maybeRead();
 

@@ -1,34 +1,33 @@
 package dev.outrigger.sidecar.http;
 
 import dev.outrigger.sidecar.route.ForwardAction;
+import dev.outrigger.sidecar.transport.LazyTimer;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two clocks of a forwarded exchange: the route timeout, which counts from the end of the
- * request, and a gRPC call's deadline, which counts from its start. Either one firing ends the
- * exchange the same way.
+ * request, and a gRPC call's deadline, which counts from its start. Either one passing ends the
+ * exchange the same way. Both run on the connection's (or stream's) {@link LazyTimer}, so a
+ * request that finishes in time costs no scheduling at all.
  */
 final class ExchangeTimers {
 
-    private final EventExecutor executor;
-    private final Runnable onExpiry;
-    private Duration routeTimeout = Duration.ZERO;
-    private ScheduledFuture<?> route;
-    private ScheduledFuture<?> deadline;
+    private final LazyTimer timer;
+    private long routeTimeoutNanos;
     private boolean routeTimeoutReplaced;
+    private boolean routeArmed;
+    private long routeDeadline;
+    private boolean grpcArmed;
+    private long grpcDeadline;
 
-    ExchangeTimers(EventExecutor executor, Runnable onExpiry) {
-        this.executor = executor;
-        this.onExpiry = onExpiry;
+    ExchangeTimers(LazyTimer timer) {
+        this.timer = timer;
     }
 
     /** The route's timeout; {@link Duration#ZERO} disables it. */
     void routeTimeout(Duration timeout) {
-        this.routeTimeout = timeout;
+        this.routeTimeoutNanos = timeout.toNanos();
     }
 
     /**
@@ -47,38 +46,56 @@ final class ExchangeTimers {
             d = max;
         }
         if (d != null) {
-            deadline = executor.schedule(this::expired, d.toNanos(), TimeUnit.NANOSECONDS);
+            grpcArmed = true;
+            grpcDeadline = System.nanoTime() + d.toNanos();
+            update();
         }
     }
 
     /** Starts the route timeout unless it runs already, is disabled, or a gRPC deadline replaces it. */
     void armRouteTimeout() {
-        if (route != null || routeTimeoutReplaced || routeTimeout.isZero()) {
+        if (routeArmed || routeTimeoutReplaced || routeTimeoutNanos == 0) {
             return;
         }
-        route = executor.schedule(this::expired, routeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        routeArmed = true;
+        routeDeadline = System.nanoTime() + routeTimeoutNanos;
+        update();
     }
 
     /** Stops the route timeout only (it restarts when the request ends). */
     void cancelRouteTimeout() {
-        if (route != null) {
-            route.cancel(false);
-            route = null;
-        }
+        routeArmed = false;
+        update();
     }
 
     /** Stops both. */
     void cancel() {
-        cancelRouteTimeout();
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
-        }
+        routeArmed = false;
+        grpcArmed = false;
+        timer.disarm();
     }
 
-    private void expired() {
-        route = null;
-        deadline = null;
-        onExpiry.run();
+    /** The timer fired: true if a deadline has passed (the exchange ends), else it waits on. */
+    boolean expired() {
+        long now = System.nanoTime();
+        if ((routeArmed && now - routeDeadline >= 0) || (grpcArmed && now - grpcDeadline >= 0)) {
+            routeArmed = false;
+            grpcArmed = false;
+            return true;
+        }
+        update();
+        return false;
+    }
+
+    private void update() {
+        if (routeArmed && grpcArmed) {
+            timer.arm(routeDeadline - grpcDeadline < 0 ? routeDeadline : grpcDeadline);
+        } else if (routeArmed) {
+            timer.arm(routeDeadline);
+        } else if (grpcArmed) {
+            timer.arm(grpcDeadline);
+        } else {
+            timer.disarm();
+        }
     }
 }

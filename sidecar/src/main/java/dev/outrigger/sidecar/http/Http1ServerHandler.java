@@ -3,6 +3,7 @@ package dev.outrigger.sidecar.http;
 import dev.outrigger.sidecar.downstream.Drainable;
 import dev.outrigger.sidecar.downstream.ListenerContext;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
+import dev.outrigger.sidecar.transport.LazyTimer;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +11,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -35,7 +35,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private HttpExchange current;
-    private ScheduledFuture<?> idleTimer;
+    private LazyTimer idleTimer;
+    private LazyTimer deadlineTimer;
     private boolean draining;
     private boolean closed;
     private boolean started;
@@ -96,6 +97,16 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.idleTimer = new LazyTimer(ctx.executor(), () -> {
+            if (current == null) {
+                ctx.close();
+            }
+        });
+        this.deadlineTimer = new LazyTimer(ctx.executor(), () -> {
+            if (current != null) {
+                current.onTimerFired();
+            }
+        });
         // Installed after the first bytes were sniffed, the channel is active already.
         if (ctx.channel().isActive()) {
             start();
@@ -141,7 +152,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        cancelIdleTimer();
+        idleTimer.stop();
+        deadlineTimer.stop();
         HttpExchange ex = current;
         current = null;
         if (ex != null) {
@@ -307,21 +319,18 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
 
     private void armIdleTimer() {
         long nanos = hcm.idleTimeout().toNanos();
-        if (nanos > 0 && idleTimer == null) {
-            idleTimer = ctx.executor().schedule(() -> {
-                idleTimer = null;
-                if (current == null) {
-                    ctx.close();
-                }
-            }, nanos, TimeUnit.NANOSECONDS);
+        if (nanos > 0) {
+            idleTimer.armIn(nanos);
         }
     }
 
     private void cancelIdleTimer() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
+        idleTimer.disarm();
+    }
+
+    @Override
+    public LazyTimer deadlineTimer() {
+        return deadlineTimer;
     }
 
     private static String hostPort(InetSocketAddress a) {

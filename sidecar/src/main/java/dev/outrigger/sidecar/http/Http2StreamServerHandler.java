@@ -21,6 +21,7 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
     private ChannelHandlerContext ctx;
     private HttpExchange exchange;
     private boolean finished;
+    private dev.outrigger.sidecar.transport.LazyTimer deadlineTimer;
 
     Http2StreamServerHandler(Http2ServerConnection connection) {
         this.connection = connection;
@@ -29,6 +30,16 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadlineTimer = new dev.outrigger.sidecar.transport.LazyTimer(ctx.executor(), () -> {
+            if (exchange != null) {
+                exchange.onTimerFired();
+            }
+        });
+    }
+
+    @Override
+    public dev.outrigger.sidecar.transport.LazyTimer deadlineTimer() {
+        return deadlineTimer;
     }
 
     @Override
@@ -70,6 +81,7 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        deadlineTimer.stop();
         // The stream ended: normally, or reset by the client.
         HttpExchange ex = exchange;
         if (ex != null && !finished) {

@@ -76,7 +76,7 @@ final class HttpExchange {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.requestComplete = request instanceof LastHttpContent;
         this.expectsContinue = !http10 && HttpUtil.is100ContinueExpected(request);
-        this.timers = new ExchangeTimers(ctx.executor(), this::onTimeout);
+        this.timers = new ExchangeTimers(conn.deadlineTimer());
     }
 
     boolean isRequestComplete() {
@@ -317,6 +317,13 @@ final class HttpExchange {
         listener.stats().requestFinished(status, startNanos);
         conn.exchangeFinished(this, false);
         ctx.close();
+    }
+
+    /** The connection's deadline timer fired while this exchange was its current one. */
+    void onTimerFired() {
+        if (!finished && timers.expired()) {
+            onTimeout();
+        }
     }
 
     private void onTimeout() {

@@ -13,6 +13,7 @@ public final class EndpointState {
     private final int index;
     private final EndpointConfig config;
     private final InetSocketAddress address;
+    private final String hostPort;
     final AtomicInteger connections = new AtomicInteger();
     private final LongAdder connectionsTotal = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
@@ -25,6 +26,12 @@ public final class EndpointState {
         this.index = index;
         this.config = config;
         this.address = new InetSocketAddress(config.address(), config.port());
+        this.hostPort = config.hostPort();
+    }
+
+    /** {@code address:port}, with brackets around an IPv6 address (computed once). */
+    public String hostPort() {
+        return hostPort;
     }
 
     /** Position of this endpoint in its cluster's endpoint list. */
@@ -106,6 +113,6 @@ public final class EndpointState {
 
     @Override
     public String toString() {
-        return config.hostPort();
+        return hostPort;
     }
 }

@@ -41,6 +41,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     private boolean closed;
     private boolean started;
     private boolean tunnel;
+    private boolean sawRequest;
     private String remoteIp;
     private String remoteAddress;
     private String localAddress;
@@ -309,6 +310,14 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
             current.onRequestContent((HttpContent) msg);
         } else if (msg instanceof HttpRequest request) {
             cancelIdleTimer();
+            if (!sawRequest) {
+                sawRequest = true;
+                // Upgrade: h2c is honoured on the first request only (as curl and other clients
+                // send it); past it, the upgrade handler would only aggregate-check every message.
+                if (ctx.pipeline().get("h2c-upgrade") != null) {
+                    ctx.pipeline().remove("h2c-upgrade");
+                }
+            }
             current = new HttpExchange(this, request);
             current.start();
         } else {

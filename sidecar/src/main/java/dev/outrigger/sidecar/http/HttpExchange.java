@@ -175,8 +175,10 @@ final class HttpExchange {
                     Unpooled.EMPTY_BUFFER));
         }
         ProxyHeaders.prepareUpstreamRequest(request, f, conn.hcm(), conn.remoteIp(), listener.scheme(),
-                endpoint.config().hostPort());
-        selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
+                endpoint.hostPort());
+        if (selection.changesRequestHeaders()) {
+            selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
+        }
         if (upgradeType != null) {
             UpgradeTunnel.keepUpgradeHeaders(request, upgradeValue);
         }
@@ -269,7 +271,7 @@ final class HttpExchange {
         responseStarted = true;
         boolean reusable = ProxyHeaders.prepareDownstreamResponse(response, request.method(), http10);
         keepAlive = clientKeepAlive && requestComplete && !conn.isDraining() && reusable;
-        selection.applyResponseHeaders(new NettyHeaders(response.headers()), headerContext());
+        applyResponseRules(response.headers());
         setConnectionHeader(response.headers());
     }
 
@@ -283,7 +285,7 @@ final class HttpExchange {
         finished = true;
         timers.cancel();
         status = switching.status().code();
-        selection.applyResponseHeaders(new NettyHeaders(switching.headers()), headerContext());
+        applyResponseRules(switching.headers());
         listener.stats().requestFinished(status, startNanos);
         UpgradeTunnel.open((Http1ServerHandler) conn, upstream, switching, conn.hcm().idleTimeout());
     }
@@ -348,7 +350,7 @@ final class HttpExchange {
         if (location != null) {
             r.headers().set(HttpHeaderNames.LOCATION, location);
         }
-        selection.applyResponseHeaders(new NettyHeaders(r.headers()), headerContext());
+        applyResponseRules(r.headers());
         sendLocal(r);
     }
 
@@ -415,9 +417,16 @@ final class HttpExchange {
         }
     }
 
+    /** The selected route's response header rules, if it has any. */
+    private void applyResponseRules(HttpHeaders headers) {
+        if (selection.changesResponseHeaders()) {
+            selection.applyResponseHeaders(new NettyHeaders(headers), headerContext());
+        }
+    }
+
     private HeaderContext headerContext() {
         return new HeaderContext(conn.remoteAddress(), conn.localAddress(),
                 conn.isHttp2() ? "HTTP/2" : http10 ? "HTTP/1.0" : "HTTP/1.1",
-                endpoint == null ? null : endpoint.config().hostPort());
+                endpoint == null ? null : endpoint.hostPort());
     }
 }

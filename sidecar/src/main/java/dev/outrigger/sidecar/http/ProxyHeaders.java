@@ -11,17 +11,19 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.HttpConversionUtil;
-import java.util.List;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The headers a proxy itself owns: hop-by-hop removal, {@code x-forwarded-*} and {@code x-request-id}. */
 final class ProxyHeaders {
 
-    static final String X_REQUEST_ID = "x-request-id";
-    static final String X_FORWARDED_FOR = "x-forwarded-for";
-    static final String X_FORWARDED_PROTO = "x-forwarded-proto";
-    static final String X_OUTRIGGER_ERROR = "x-outrigger-error";
+    // AsciiString names hash once, not on every lookup.
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_OUTRIGGER_ERROR = AsciiString.cached("x-outrigger-error");
 
     private ProxyHeaders() {
     }
@@ -32,16 +34,19 @@ final class ProxyHeaders {
      * {@code TE: trailers} stays too, as gRPC needs it.
      */
     static void removeHopByHop(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            for (String name : value.split(",")) {
-                String n = name.trim();
-                if (!n.isEmpty() && !isEndToEndEssential(n)) {
-                    headers.remove(n);
+        Iterator<String> connection = headers.valueStringIterator(HttpHeaderNames.CONNECTION);
+        if (connection.hasNext()) {
+            String first = connection.next();
+            if (!connection.hasNext()) {
+                removeNamedIn(first, headers);
+            } else {
+                // Several Connection fields: copy them first, removal must not disturb the walk.
+                for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                    removeNamedIn(value, headers);
                 }
             }
+            headers.remove(HttpHeaderNames.CONNECTION);
         }
-        headers.remove(HttpHeaderNames.CONNECTION);
         headers.remove(HttpHeaderNames.KEEP_ALIVE);
         headers.remove(HttpHeaderNames.PROXY_CONNECTION);
         headers.remove(HttpHeaderNames.UPGRADE);
@@ -107,6 +112,46 @@ final class ProxyHeaders {
         for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
             headers.remove(name.text());
         }
+    }
+
+    /**
+     * Removes the headers named in one {@code Connection} value (a comma-separated token list).
+     * The usual tokens, {@code close}, {@code keep-alive} and {@code upgrade}, cost no allocation:
+     * the headers they name are removed anyway.
+     */
+    private static void removeNamedIn(String value, HttpHeaders headers) {
+        int n = value.length();
+        int i = 0;
+        while (i < n) {
+            int comma = value.indexOf(',', i);
+            int end = comma < 0 ? n : comma;
+            int start = i;
+            while (start < end && isOws(value.charAt(start))) {
+                start++;
+            }
+            int stop = end;
+            while (stop > start && isOws(value.charAt(stop - 1))) {
+                stop--;
+            }
+            if (stop > start && !isAlwaysRemoved(value, start, stop - start)) {
+                String name = value.substring(start, stop);
+                if (!isEndToEndEssential(name)) {
+                    headers.remove(name);
+                }
+            }
+            i = end + 1;
+        }
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** {@code close}, {@code keep-alive}, {@code upgrade}: tokens whose headers go in any case. */
+    private static boolean isAlwaysRemoved(String value, int start, int length) {
+        return length == 5 && value.regionMatches(true, start, "close", 0, 5)
+                || length == 10 && value.regionMatches(true, start, "keep-alive", 0, 10)
+                || length == 7 && value.regionMatches(true, start, "upgrade", 0, 7);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.outrigger.sidecar.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import java.util.Iterator;
 
 /** What makes a request unfit to route, decided before routing; a pure function of the request. */
 final class RequestChecks {
@@ -18,8 +19,10 @@ final class RequestChecks {
         if (request.decoderResult().isFailure()) {
             return ProxyError.ofDecoderFailure(request.decoderResult().cause());
         }
-        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && !http10)) {
+        Iterator<? extends CharSequence> host = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
+        boolean none = !host.hasNext();
+        boolean several = !none && host.next() != null && host.hasNext();
+        if (several || (none && !http10)) {
             // RFC 9112 3.2: exactly one Host; two could route here and be read differently upstream.
             return ProxyError.BAD_REQUEST;
         }

@@ -23,6 +23,18 @@ public record RouteSelection(
         Objects.requireNonNull(routeTableHeaderRules, "routeTableHeaderRules");
     }
 
+    /** Whether any level has request header rules (when none has, applying them can be skipped). */
+    public boolean changesRequestHeaders() {
+        return !route.headerRules().request().isEmpty() || !virtualHost.headerRules().request().isEmpty()
+                || !routeTableHeaderRules.request().isEmpty();
+    }
+
+    /** Whether any level has response header rules. */
+    public boolean changesResponseHeaders() {
+        return !route.headerRules().response().isEmpty() || !virtualHost.headerRules().response().isEmpty()
+                || !routeTableHeaderRules.response().isEmpty();
+    }
+
     /**
      * Applies the request header rules of route, virtual host and route table. Like Envoy, the
      * route's are applied first and the table's last, so with an overwrite the outer level wins;

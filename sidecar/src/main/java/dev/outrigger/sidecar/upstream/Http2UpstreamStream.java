@@ -69,7 +69,7 @@ final class Http2UpstreamStream extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public String remoteAddress() {
-        return connection.pool().endpoint().config().hostPort();
+        return connection.pool().endpoint().hostPort();
     }
 
     @Override

@@ -111,7 +111,10 @@ public final class UpstreamCluster {
             case USE_DOWNSTREAM -> downstreamHttp2;
         };
         // The arrays belong to one loop: only that loop reads or fills their slots.
-        LoopPools pools = poolsByLoop.computeIfAbsent(loop, l -> new LoopPools(endpoints.size()));
+        LoopPools pools = poolsByLoop.get(loop);
+        if (pools == null) {
+            pools = poolsByLoop.computeIfAbsent(loop, l -> new LoopPools(endpoints.size()));
+        }
         int i = endpoint.index();
         if (http2) {
             if (pools.http2[i] == null) {

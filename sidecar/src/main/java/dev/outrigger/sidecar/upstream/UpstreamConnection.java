@@ -5,8 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import dev.outrigger.sidecar.transport.LazyTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +22,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     private Channel channel;
     private UpstreamExchange exchange;
     private int requestsServed;
-    private ScheduledFuture<?> idleTimer;
+    private LazyTimer idleTimer;
     private boolean tunnel;
 
     UpstreamConnection(Http1ConnectionPool pool) {
@@ -81,7 +80,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     /** The endpoint's address as {@code ip:port}. */
     @Override
     public String remoteAddress() {
-        return pool.endpoint().config().hostPort();
+        return pool.endpoint().hostPort();
     }
 
     @Override
@@ -100,18 +99,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
 
     void startIdleTimer(long nanos) {
         if (nanos > 0) {
-            idleTimer = channel.eventLoop().schedule(() -> {
-                idleTimer = null;
-                channel.close();
-            }, nanos, TimeUnit.NANOSECONDS);
+            idleTimer.armIn(nanos);
         }
     }
 
     private void cancelIdleTimer() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
+        idleTimer.disarm();
     }
 
     void close() {
@@ -121,6 +114,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.channel = ctx.channel();
+        // Disarmed and re-armed at every request: lazily rescheduled, not one task per request.
+        this.idleTimer = new LazyTimer(ctx.executor(), () -> {
+            if (exchange == null && !tunnel) {
+                channel.close();
+            }
+        });
     }
 
     /**
@@ -188,7 +187,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelIdleTimer();
+        idleTimer.stop();
         UpstreamExchange owner = exchange;
         exchange = null;
         pool.onClosed(this);

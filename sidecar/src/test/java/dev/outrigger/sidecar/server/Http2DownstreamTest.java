@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.outrigger.testing.Await;
 import dev.outrigger.testing.Http2TestClient;
 import dev.outrigger.testing.Http2TestClient.Response;
+import dev.outrigger.testing.RawHttpClient;
 import dev.outrigger.testing.RecordedRequest;
 import dev.outrigger.testing.Reply;
 import dev.outrigger.testing.TestUpstream;
@@ -106,6 +107,22 @@ class Http2DownstreamTest {
                 assertNoHttp2Extensions(r.headers().names());
                 assertEquals("127.0.0.1", r.header("x-forwarded-for"));
             }
+        }
+    }
+
+    @Test
+    void anUpgradeAfterTheFirstRequestIsServedAsHttp1() throws Exception {
+        try (TestUpstream a = echo("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = RawHttpClient.connect(proxy.port("outbound"))) {
+            assertEquals("GET /one ", client.get("/one").text());
+            client.send("GET /two HTTP/1.1\r\nHost: svc\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                    + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+            RawHttpClient.Response second = client.read();
+            assertEquals(200, second.status(), "no 101: the upgrade is honoured on the first request only");
+            assertEquals("GET /two ", second.text());
+            assertEquals("GET /three ", client.get("/three").text());
+            assertNull(a.awaitRequests(3, WAIT).get(1).header("upgrade"));
         }
     }
 

@@ -25,6 +25,7 @@
 #   OUTRIGGER_JVM_FLAGS   replaces bin/outrigger's default JVM flags (see bin/outrigger)
 #   BENCH_JAVA_OPTS       extra JAVA_OPTS for Outrigger, after -XX:ActiveProcessorCount=1
 set -euo pipefail
+((BASH_VERSINFO[0] >= 5)) || { echo "bench: bash 5 or newer is needed" >&2; exit 1; }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/bench"
@@ -247,11 +248,16 @@ cpu_ticks() { # utime + stime of the whole process, in clock ticks
   awk '{print $12 + $13}' <<<"$stat"
 }
 
-# Where the kernel puts interrupt time. With CONFIG_IRQ_TIME_ACCOUNTING it is nobody's task
-# time. Without it (tick-based accounting), a tick that lands in an interrupt or softirq counts
-# as irq/softirq for the core and as system time of the task it interrupted: loopback TCP's
-# softirq work then shows in our processes' stime, and the noise sum must count it on the core's
-# side too. "yes" / "no" / "unknown" (kernel config not readable: then as with "yes").
+# A core's load is measured against the wall clock: busy = window - idle. The kernel measures
+# idle (and iowait) time precisely, while its user and system counters are samples taken at timer
+# ticks, which in a virtual machine can miss much of a load that wakes and sleeps thousands of
+# times a second. Processes' utime + stime (/proc/PID/stat) are scaled to their exact run time.
+#
+# Interrupt time: with CONFIG_IRQ_TIME_ACCOUNTING it is nobody's task time, so irq and softirq
+# are left out of busy (or our own network processing would count as other processes'). Without
+# it (tick-based accounting), an interrupt is charged to the task it interrupted: loopback TCP's
+# softirq work is in our processes' time, and busy keeps it. "yes" / "no" / "unknown" (kernel
+# config not readable: then as with "yes").
 irq_time_accounting() {
   local config
   config=$({ zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null; } \
@@ -263,15 +269,16 @@ irq_time_accounting() {
   esac
 }
 irq_accounting=$(irq_time_accounting)
-irq_in_busy=0
-[[ $irq_accounting != no ]] || irq_in_busy=1
+irq_apart=1
+[[ $irq_accounting != no ]] || irq_apart=0
 
-# CPU: "busy total idle" clock ticks of one core since boot. busy: user, nice, system, and irq
-# and softirq where tasks are charged for them (see above); idle: idle, iowait; total: all but
-# guest time (which is in user already).
-core_ticks() {
-  awk -v cpu="cpu$1" -v irq="$irq_in_busy" '$1 == cpu {
-    print $2 + $3 + $4 + irq * ($7 + $8), $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6 }' /proc/stat
+# CPU: "idle irq" clock ticks of one core since boot (idle: idle + iowait; irq: irq + softirq).
+core_ticks() { awk -v cpu="cpu$1" '$1 == cpu {print $5 + $6, $7 + $8}' /proc/stat; }
+
+# Busy ticks of a core over a window of WINDOW_US microseconds with IDLE and IRQ tick deltas:
+# the window less idle, less interrupts where they are apart from task time.
+busy_ticks() { # WINDOW_US IDLE IRQ
+  echo $(($1 * clk_tck / 1000000 - $2 - irq_apart * $3))
 }
 
 rss_hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
@@ -599,10 +606,10 @@ h2load_json() {
 
 jget() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2"; } # NAME JSON: a top-level number
 
-# Noise: the share of a core's time, over WINDOW ticks, that went to other processes: busy
-# ticks of the core less our processes' (OURS) ticks. On a quiet machine it is near 0.
-other_pct() { # BUSY_TICKS OURS_TICKS WINDOW_TICKS
-  awk -v b=$(($1 - $2)) -v t="$3" 'BEGIN {printf "%.1f", (t > 0 && b > 0) ? 100 * b / t : 0}'
+# Noise: the share of a core's time, over WINDOW_US, that went to other processes: busy ticks
+# of the core less our processes' (OURS) ticks. On a quiet machine it is near 0.
+other_pct() { # BUSY_TICKS OURS_TICKS WINDOW_US
+  awk -v b=$(($1 - $2)) -v t=$(($3 * clk_tck / 1000000)) 'BEGIN {printf "%.1f", (t > 0 && b > 0) ? 100 * b / t : 0}'
 }
 
 sum_ticks() { # PID...: utime + stime of these processes
@@ -611,9 +618,9 @@ sum_ticks() { # PID...: utime + stime of these processes
   echo "$total"
 }
 
-# Percentage of WINDOW ticks a core was not idle (irq and softirq count as busy).
-busy_pct() { # IDLE_TICKS WINDOW_TICKS
-  awk -v i="$1" -v t="$2" 'BEGIN {printf "%.1f", (t > 0) ? 100 * (t - i) / t : 0}'
+# Percentage of WINDOW_US a core was not idle (interrupts count as busy here).
+busy_pct() { # IDLE_TICKS WINDOW_US
+  awk -v i="$1" -v t=$(($2 * clk_tck / 1000000)) 'BEGIN {v = (t > 0) ? 100 * (t - i) / t : 0; printf "%.1f", v < 0 ? 0 : v}'
 }
 
 alive_or_die() { # NAME PID
@@ -623,8 +630,8 @@ alive_or_die() { # NAME PID
 # One measured run; appends a JSON line to $runs.
 measure() {
   local scenario=$1 target=$2 round=$3 order=$4 pid reset=false result
-  local proxies0 proxies1 origin0 origin1 busy0 total0 idle0 busy1 total1 idle1
-  local lbusy0 ltotal0 lidle0 lbusy1 ltotal1 lidle1 window_s t0 t1
+  local proxies0 proxies1 origin0 origin1 idle0 irq0 idle1 irq1 lidle0 lirq0 lidle1 lirq1
+  local window_s t0 t1 c0 c1
   local before=0 after=0 ticks=null rss=null own own_window
   pid=$(target_pid "$target")
   alive_or_die origin "$origin_pid"
@@ -637,8 +644,9 @@ measure() {
   [[ -z "$pid" ]] || before=$(cpu_ticks "$pid")
   proxies0=$(sum_ticks "${proxy_pids[@]}")
   origin0=$(sum_ticks "$origin_pid" "$origin_worker")
-  read -r busy0 total0 idle0 < <(core_ticks "$proxy_cpu")
-  read -r lbusy0 ltotal0 lidle0 < <(core_ticks "$load_cpu")
+  c0=$(now_us)
+  read -r idle0 irq0 < <(core_ticks "$proxy_cpu")
+  read -r lidle0 lirq0 < <(core_ticks "$load_cpu")
   run_load "$scenario" "$target" "$duration" "$pid" "$openloop_warmup" \
     || die "$scenario: the load against $target failed (round $round)"
   if [[ -n "$pid" ]]; then
@@ -646,8 +654,9 @@ measure() {
     after=$(cpu_ticks "$pid")
   fi
   t1=$(now_us)
-  read -r busy1 total1 idle1 < <(core_ticks "$proxy_cpu")
-  read -r lbusy1 ltotal1 lidle1 < <(core_ticks "$load_cpu")
+  read -r idle1 irq1 < <(core_ticks "$proxy_cpu")
+  read -r lidle1 lirq1 < <(core_ticks "$load_cpu")
+  c1=$(now_us)
   proxies1=$(sum_ticks "${proxy_pids[@]}")
   origin1=$(sum_ticks "$origin_pid" "$origin_worker")
   result=$(<"$work/result.json")
@@ -664,10 +673,12 @@ measure() {
     fi
   fi
   local proxy_other load_other proxy_busy load_busy
-  proxy_other=$(other_pct $((busy1 - busy0)) $((proxies1 - proxies0)) $((total1 - total0)))
-  load_other=$(other_pct $((lbusy1 - lbusy0)) $((origin1 - origin0 + $(<"$work/generator.ticks"))) $((ltotal1 - ltotal0)))
-  proxy_busy=$(busy_pct $((idle1 - idle0)) $((total1 - total0)))
-  load_busy=$(busy_pct $((lidle1 - lidle0)) $((ltotal1 - ltotal0)))
+  proxy_other=$(other_pct "$(busy_ticks $((c1 - c0)) $((idle1 - idle0)) $((irq1 - irq0)))" \
+    $((proxies1 - proxies0)) $((c1 - c0)))
+  load_other=$(other_pct "$(busy_ticks $((c1 - c0)) $((lidle1 - lidle0)) $((lirq1 - lirq0)))" \
+    $((origin1 - origin0 + $(<"$work/generator.ticks"))) $((c1 - c0)))
+  proxy_busy=$(busy_pct $((idle1 - idle0)) $((c1 - c0)))
+  load_busy=$(busy_pct $((lidle1 - lidle0)) $((c1 - c0)))
   result=$(sed 's/,"cpu_ticks":[^,}]*//; s/,"cpu_window_s":[^,}]*//' "$work/result.json")
   printf '{"scenario":"%s","target":"%s","round":%d,"order":%d,%s,"cpu_ticks":%s,"clk_tck":%d,"window_s":%s,"rss_peak_kb":%s,"rss_peak_reset":%s,"proxy_core_other_pct":%s,"load_core_other_pct":%s,"proxy_core_busy_pct":%s,"load_core_busy_pct":%s,"generator_cpu_ticks":%d}\n' \
     "$scenario" "$target" "$round" "$order" "${result:1:${#result}-2}" "$ticks" "$clk_tck" "$window_s" "$rss" "$reset" \
@@ -697,13 +708,15 @@ t_start=$SECONDS
 log "ports $base..$((base + 8)); proxies on CPU $proxy_cpu, origin and load generators on CPU $load_cpu"
 
 # Before anything of ours runs: how busy are the two cores? Everything busy now is someone else.
-read -r b0 t0 _ < <(core_ticks "$proxy_cpu")
-read -r lb0 lt0 _ < <(core_ticks "$load_cpu")
+c0=$(now_us)
+read -r idle0 irq0 < <(core_ticks "$proxy_cpu")
+read -r lidle0 lirq0 < <(core_ticks "$load_cpu")
 sleep 1
-read -r b1 t1 _ < <(core_ticks "$proxy_cpu")
-read -r lb1 lt1 _ < <(core_ticks "$load_cpu")
-busy_before=$(other_pct $((b1 - b0)) 0 $((t1 - t0)))
-lbusy_before=$(other_pct $((lb1 - lb0)) 0 $((lt1 - lt0)))
+read -r idle1 irq1 < <(core_ticks "$proxy_cpu")
+read -r lidle1 lirq1 < <(core_ticks "$load_cpu")
+c1=$(now_us)
+busy_before=$(other_pct "$(busy_ticks $((c1 - c0)) $((idle1 - idle0)) $((irq1 - irq0)))" 0 $((c1 - c0)))
+lbusy_before=$(other_pct "$(busy_ticks $((c1 - c0)) $((lidle1 - lidle0)) $((lirq1 - lirq0)))" 0 $((c1 - c0)))
 if awk -v a="$busy_before" -v b="$lbusy_before" 'BEGIN {exit !(a > 10 || b > 10)}'; then
   log "warning: before starting, other processes kept CPU $proxy_cpu ${busy_before}% and CPU $load_cpu ${lbusy_before}% busy: expect noisy numbers"
 fi

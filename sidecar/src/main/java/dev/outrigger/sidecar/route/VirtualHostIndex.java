@@ -26,6 +26,8 @@ public final class VirtualHostIndex {
     private final int[] prefixLengths;
     private final List<Map<String, VirtualHost>> prefixes = new ArrayList<>();
     private final VirtualHost any;
+    /** Whether any domain other than {@code *} is indexed; if not, every authority gets {@link #any}. */
+    private final boolean specific;
 
     private VirtualHostIndex(List<VirtualHost> virtualHosts) {
         this.virtualHosts = List.copyOf(virtualHosts);
@@ -61,6 +63,7 @@ public final class VirtualHostIndex {
         this.any = wildcard;
         this.suffixLengths = toArray(suffixByLength, suffixes);
         this.prefixLengths = toArray(prefixByLength, prefixes);
+        this.specific = !exact.isEmpty() || suffixLengths.length > 0 || prefixLengths.length > 0;
     }
 
     /**
@@ -107,8 +110,8 @@ public final class VirtualHostIndex {
 
     /** The virtual host serving {@code authority} (Host / :authority, maybe with a port; may be null), or null. */
     public VirtualHost find(String authority) {
-        if (authority == null || authority.isEmpty()) {
-            return any;
+        if (!specific || authority == null || authority.isEmpty()) {
+            return any; // a lone "*" (a common sidecar table): no lower-casing, no port stripping
         }
         // toLowerCase returns the same instance when nothing changes: no allocation for the usual case
         String host = authority.toLowerCase(Locale.ROOT);

@@ -8,8 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.util.ArrayDeque;
 
 /**
@@ -42,7 +40,7 @@ public final class Http1ConnectionPool implements UpstreamPool, LoopPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig(), false, false));
+                        Http1ClientCodec.install(ch.pipeline());
                         ch.pipeline().addLast(new UpstreamConnection(Http1ConnectionPool.this));
                     }
                 });

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import dev.outrigger.sidecar.transport.LazyTimer;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     private int requestsServed;
     private LazyTimer idleTimer;
     private boolean tunnel;
+    private Http1ClientCodec.ResponseDecoder decoder;
 
     UpstreamConnection(Http1ConnectionPool pool) {
         this.pool = pool;
@@ -56,6 +58,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     /** Queues a request object for writing. */
     @Override
     public void write(Object message) {
+        if (message instanceof HttpRequest request) {
+            decoder.requestSent(request.method());
+        }
         channel.write(message, channel.voidPromise());
     }
 
@@ -114,6 +119,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.channel = ctx.channel();
+        this.decoder = ctx.pipeline().get(Http1ClientCodec.ResponseDecoder.class);
         // Disarmed and re-armed at every request: lazily rescheduled, not one task per request.
         this.idleTimer = new LazyTimer(ctx.executor(), () -> {
             if (exchange == null && !tunnel) {
@@ -137,7 +143,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
 
     /** Takes the HTTP codec out; bytes it held go on through this handler. Call after the relay is in place. */
     public void removeHttpCodec() {
-        channel.pipeline().remove(io.netty.handler.codec.http.HttpClientCodec.class);
+        Http1ClientCodec.remove(channel.pipeline());
     }
 
     @Override

@@ -104,6 +104,15 @@ class VirtualHostIndexTest {
     }
 
     @Test
+    void aLoneStarServesEveryAuthorityAsIs() {
+        VirtualHostIndex i = VirtualHostIndex.of(List.of(vh("all", "*")));
+        for (String authority : new String[] {"127.0.0.1:8080", "[::1]:80", "WWW.Example.com", "", null}) {
+            assertEquals("all", i.find(authority).name(), String.valueOf(authority));
+        }
+        assertNull(VirtualHostIndex.of(List.of()).find("a.com"), "no virtual hosts, no match");
+    }
+
+    @Test
     void duplicateDomainsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> VirtualHostIndex.of(List.of(vh("a", "x.com"), vh("b", "X.com"))));

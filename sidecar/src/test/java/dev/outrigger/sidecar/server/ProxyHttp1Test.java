@@ -188,6 +188,27 @@ class ProxyHttp1Test {
     }
 
     @Test
+    void aResponseToHeadHasNoBodyAndBothConnectionsStayInStep() throws Exception {
+        try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok("ten bytes!"));
+                ProxyFixture proxy = ProxyFixture.start(withSidecarSettings(bootstrap(catchAll("a"), cluster("a", a)),
+                        "concurrency: 1"));
+                RawHttpClient client = proxy.client("outbound")) {
+            for (int i = 0; i < 2; i++) {
+                client.send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n");
+                Response head = client.read(true);
+                assertEquals(200, head.status());
+                assertEquals("10", head.header("content-length"), "the length a GET would have");
+                assertEquals(0, head.body().length);
+                // The next response on each connection is read from the right place.
+                assertEquals("ten bytes!", client.get("/after").text());
+            }
+            assertEquals(List.of("HEAD", "GET", "HEAD", "GET"),
+                    a.awaitRequests(4, WAIT).stream().map(RecordedRequest::method).toList());
+            assertEquals(1, a.connectionsAccepted(), "one upstream connection carried all four");
+        }
+    }
+
+    @Test
     void http10ClientGetsItsResponseAndTheConnectionCloses() throws Exception {
         try (TestUpstream a = TestUpstream.start("a", r -> Reply.ok("ten").chunked());
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));

@@ -23,6 +23,7 @@
 #   BENCH_PORT_BASE       first of 9 consecutive loopback ports [28000; the next free block is used]
 #   BENCH_KEEP_WORKDIR=1  keep the temporary directory (configs, logs, raw outputs)
 #   OUTRIGGER_JVM_FLAGS   replaces bin/outrigger's default JVM flags (see bin/outrigger)
+#   OUTRIGGER_CDS=0       Outrigger without bin/outrigger's class data sharing archive
 #   BENCH_JAVA_OPTS       extra JAVA_OPTS for Outrigger, after -XX:ActiveProcessorCount=1
 set -euo pipefail
 ((BASH_VERSINFO[0] >= 5)) || { echo "bench: bash 5 or newer is needed" >&2; exit 1; }
@@ -471,14 +472,29 @@ EOF
   JAVA_OPTS="-XX:ActiveProcessorCount=1${BENCH_JAVA_OPTS:+ $BENCH_JAVA_OPTS}" \
     start_bg outrigger taskset -c "$proxy_cpu" "$root/bin/outrigger" run --config "$work/outrigger.yaml" \
     --concurrency 1 --drain-timeout 1s
-  outrigger_pid=$bg_pid # bin/outrigger execs java: this is the JVM
+  outrigger_launcher=$bg_pid
 }
 
 wait_outrigger() {
-  wait_http "http://127.0.0.1:$p_admin/ready" 60 "$outrigger_pid" \
+  wait_http "http://127.0.0.1:$p_admin/ready" 60 "$outrigger_launcher" \
     || die "Outrigger did not become ready; see $work/outrigger.log"
+  # bin/outrigger execs the JVM, except on the run that writes its class data sharing archive:
+  # then it stays, as the JVM's parent, to put the archive in place when the JVM exits. The
+  # JVM is the process that is measured.
+  if [[ "$(<"/proc/$outrigger_launcher/comm")" == java ]]; then
+    outrigger_pid=$outrigger_launcher
+  else
+    outrigger_pid=$(pgrep -x -P "$outrigger_launcher" java | head -n1) || true
+    [[ -n "$outrigger_pid" ]] || die "no JVM under bin/outrigger (pid $outrigger_launcher); see $work/outrigger.log"
+    started+=("$outrigger_pid")
+  fi
   # What the JVM was really started with, for the record.
   outrigger_jvm_args=$(tr '\0' '\n' <"/proc/$outrigger_pid/cmdline" | awk 'NR > 1 && $0 == "-jar" {exit} NR > 1' | paste -sd' ')
+  case $outrigger_jvm_args in
+    *-XX:SharedArchiveFile=*) outrigger_cds="mapped" ;;
+    *-XX:ArchiveClassesAtExit=*) outrigger_cds="written by this run" ;;
+    *) outrigger_cds="off" ;;
+  esac
 }
 
 # The process whose CPU and memory count for a target: nginx's worker, HAProxy, the JVM.
@@ -731,7 +747,7 @@ proxy_pids=()
 for pid in "${nginx_master:-}" "${nginx_worker:-}" "${haproxy_pid:-}" "${outrigger_pid:-}"; do
   [[ -z "$pid" ]] || proxy_pids+=("$pid")
 done
-log "started: origin $origin_pid${nginx_master:+, nginx $nginx_master}${haproxy_pid:+, haproxy $haproxy_pid}${outrigger_pid:+, outrigger $outrigger_pid (JVM flags: ${outrigger_jvm_args:-none})}"
+log "started: origin $origin_pid${nginx_master:+, nginx $nginx_master}${haproxy_pid:+, haproxy $haproxy_pid}${outrigger_pid:+, outrigger $outrigger_pid (JVM flags: ${outrigger_jvm_args:-none}; class data sharing archive: $outrigger_cds)}"
 
 if ((jvm_warmup > 0)) && [[ " ${targets[*]} " == *" outrigger "* ]]; then
   log "warming up the JVM: ${jvm_warmup}s of h1 load on Outrigger"
@@ -788,6 +804,7 @@ for scenario in "${scenarios[@]}"; do
     printf 'proxy_core_busy_before_pct\t%s\n' "$busy_before"
     printf 'load_core_busy_before_pct\t%s\n' "$lbusy_before"
     printf 'outrigger_jvm_args\t%s\n' "${outrigger_jvm_args:-}"
+    printf 'outrigger_cds\t%s\n' "${outrigger_cds:-}"
     printf 'outrigger_options\t%s\n' "--concurrency 1"
     versions
   } >"$meta"

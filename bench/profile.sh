@@ -2,10 +2,11 @@
 # Profiles Outrigger under HTTP/1.1 keep-alive load with Java Flight Recorder and prints where
 # the CPU and the allocations go. See docs/performance.md#profiling.
 #
-#   bench/profile.sh [--warmup SECONDS] [--duration SECONDS] [--top N]
+#   bench/profile.sh [--h2] [--warmup SECONDS] [--duration SECONDS] [--top N]
 #
 # Layout as in bench/run.sh: Outrigger (1 event loop) pinned to BENCH_PROXY_CPU [0], an nginx
-# origin and wrk (-t1 -c50) on BENCH_LOAD_CPU [1]. The JVM gets bin/outrigger's default flags
+# origin and the load on BENCH_LOAD_CPU [1]: wrk -t1 -c50 (HTTP/1.1 keep-alive), or with --h2
+# h2load -c1 -m100 (HTTP/2 prior knowledge; upstream stays HTTP/1.1). The JVM gets bin/outrigger's default flags
 # (OUTRIGGER_JVM_FLAGS replaces them). Writes bench/results/profile-<timestamp>.jfr and
 # .txt; open the .jfr in JDK Mission Control for flame graphs.
 set -euo pipefail
@@ -14,8 +15,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 warmup=30
 duration=20
 top=25
+h2=0
 while (($#)); do
   case "$1" in
+    --h2) h2=1 ;;
     --warmup) warmup=$2; shift ;;
     --duration) duration=$2; shift ;;
     --top) top=$2; shift ;;
@@ -28,7 +31,7 @@ done
 proxy_cpu=${BENCH_PROXY_CPU:-0}
 load_cpu=${BENCH_LOAD_CPU:-1}
 PATH="$PATH:/usr/sbin:/sbin"
-for tool in nginx wrk curl java taskset; do
+for tool in nginx wrk h2load curl java taskset; do
   command -v "$tool" >/dev/null 2>&1 || { echo "profile: $tool is missing (bench/run.sh installs it)" >&2; exit 1; }
 done
 [[ -f "$root/sidecar/target/outrigger-sidecar.jar" ]] || { echo "profile: build first: mvn -B -q package -DskipTests" >&2; exit 1; }
@@ -116,7 +119,12 @@ until curl -fs -o /dev/null "http://127.0.0.1:$proxy_port/"; do
 done
 
 echo "profile: ${warmup}s of load before recording, ${duration}s recorded" >&2
-taskset -c "$load_cpu" wrk -t1 -c50 -d"$((warmup + duration + 2))s" "http://127.0.0.1:$proxy_port/" | grep -E "Requests/sec" >&2
+url="http://127.0.0.1:$proxy_port/"
+if ((h2)); then
+  taskset -c "$load_cpu" h2load -c1 -m100 -D "$((warmup + duration + 2))" "$url" | grep -E "^finished in" >&2
+else
+  taskset -c "$load_cpu" wrk -t1 -c50 -d"$((warmup + duration + 2))s" "$url" | grep -E "Requests/sec" >&2
+fi
 # The recording stopped after its duration; the file is complete once the JVM has exited.
 kill -TERM "$outrigger_pid"
 wait "$outrigger_pid" || true

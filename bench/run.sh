@@ -18,7 +18,7 @@
 #   BENCH_PACED_RATE      paced scenario, req/s [16000]
 #   BENCH_H2_CLIENTS, BENCH_H2_STREAMS   h2load -c and -m [1, 100]
 #   BENCH_JVM_WARMUP      seconds of load on Outrigger before the first scenario [30; smoke 0]
-#   BENCH_WARMUP          seconds of each scenario's load on every target before its rounds [5; smoke 0]
+#   BENCH_WARMUP          seconds of each scenario's load on every target before its rounds [10; smoke 0]
 #   BENCH_PROXY_CPU, BENCH_LOAD_CPU      cores for the proxies / for origin and generators [0, 1]
 #   BENCH_PORT_BASE       first of 9 consecutive loopback ports [28000; the next free block is used]
 #   BENCH_KEEP_WORKDIR=1  keep the temporary directory (configs, logs, raw outputs)
@@ -74,7 +74,7 @@ else
   connections=${BENCH_CONNECTIONS:-50}
   fixed_rate=${BENCH_FIXED_RATE:-2000}
   jvm_warmup=${BENCH_JVM_WARMUP:-30}
-  scenario_warmup=${BENCH_WARMUP:-5}
+  scenario_warmup=${BENCH_WARMUP:-10}
   openloop_warmup=2 # inside each OpenLoop run, not measured: JIT of the generator, connections
   openloop_drain=2  # after the schedule, how long answers are waited for (later: unanswered)
   pause=1

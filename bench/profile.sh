@@ -107,7 +107,9 @@ CONF
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$root/bench/results"
 jfr="$root/bench/results/profile-$stamp.jfr"
-recording="-XX:StartFlightRecording=filename=$jfr,settings=$root/bench/profile.jfc,delay=${warmup}s,duration=${duration}s"
+# DebugNonSafepoints: samples name the method actually running, not the nearest safepoint.
+recording="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+recording+=" -XX:StartFlightRecording=filename=$jfr,settings=$root/bench/profile.jfc,delay=${warmup}s,duration=${duration}s"
 JAVA_OPTS="-XX:ActiveProcessorCount=1 $recording ${JAVA_OPTS:-}" OUTRIGGER_CDS=0 \
   taskset -c "$proxy_cpu" "$root/bin/outrigger" run --config "$work/proxy.yaml" --concurrency 1 >"$work/outrigger.log" 2>&1 &
 outrigger_pid=$! # taskset and bin/outrigger exec, so this is the JVM

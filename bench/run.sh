@@ -5,7 +5,7 @@
 #   bench/run.sh [--smoke] [--rounds N] [--duration SECONDS] [scenario...]
 #
 # Scenarios: h1 h1-1k h1-64k h2 fixed-rate conn-churn paced (default: all).
-# --smoke: one 2-second round of h1 and fixed-rate at low load, no warm-up; fails unless every
+# --smoke: one 2-second round of h1, h2 and fixed-rate at low load, no warm-up; fails unless every
 # target answered without an error and the result files have every field (CI runs it).
 # Exit status: 0 when every result file was written (a full run writes a file even when a target
 # had errors or missed an open-loop rate: the table says so); 1 on a failure or a failed smoke
@@ -57,7 +57,7 @@ while (($#)); do
 done
 
 if ((smoke)); then
-  ((${#scenarios[@]})) || scenarios=(h1 fixed-rate)
+  ((${#scenarios[@]})) || scenarios=(h1 h2 fixed-rate)
   rounds=${rounds:-1}
   duration=${duration:-2}
   connections=${BENCH_CONNECTIONS:-8}

@@ -42,6 +42,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     private boolean started;
     private boolean tunnel;
     private boolean sawRequest;
+    private Http1ServerCodec.ResponseEncoder encoder;
     private String remoteIp;
     private String remoteAddress;
     private String localAddress;
@@ -98,6 +99,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.encoder = Http1ServerCodec.encoderOf(ctx.pipeline());
         this.idleTimer = new LazyTimer(ctx.executor(), () -> {
             if (current == null) {
                 ctx.close();
@@ -287,7 +289,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
         if (ctx.pipeline().get("h2c-upgrade") != null) {
             ctx.pipeline().remove("h2c-upgrade");
         }
-        ctx.pipeline().remove(io.netty.handler.codec.http.HttpServerCodec.class);
+        Http1ServerCodec.remove(ctx.pipeline());
     }
 
     @Override
@@ -318,6 +320,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
                     ctx.pipeline().remove("h2c-upgrade");
                 }
             }
+            encoder.answering(request.method());
             current = new HttpExchange(this, request);
             current.start();
         } else {

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -49,8 +48,8 @@ public final class HttpChainInstaller implements ChainInstaller {
                 p.addLast(h);
             }
         } else if (codec == HttpConnectionManagerConfig.Codec.HTTP1 || protocol == DetectedProtocol.HTTP1) {
-            HttpServerCodec http1 = http1Codec(hcm);
-            p.addLast("http-codec", http1);
+            Http1ServerCodec http1 = http1Codec(hcm);
+            http1.addAfter(p, null);
             if (codec == HttpConnectionManagerConfig.Codec.AUTO) {
                 p.addLast("h2c-upgrade", h2cUpgradeHandler(http1, listener, hcm));
             }
@@ -63,9 +62,8 @@ public final class HttpChainInstaller implements ChainInstaller {
     /** HTTP/1.1 handlers after {@code base}, with {@code Upgrade: h2c} honoured when {@code allowH2cUpgrade}. */
     static void addHttp1After(ChannelPipeline p, String base, ListenerContext listener, HttpConnectionManagerConfig hcm,
             boolean allowH2cUpgrade) {
-        HttpServerCodec http1 = http1Codec(hcm);
-        p.addAfter(base, "http-codec", http1);
-        String previous = "http-codec";
+        Http1ServerCodec http1 = http1Codec(hcm);
+        String previous = http1.addAfter(p, base);
         if (allowH2cUpgrade) {
             p.addAfter(previous, "h2c-upgrade", h2cUpgradeHandler(http1, listener, hcm));
             previous = "h2c-upgrade";
@@ -84,7 +82,7 @@ public final class HttpChainInstaller implements ChainInstaller {
         }
     }
 
-    private static HttpServerUpgradeHandler h2cUpgradeHandler(HttpServerCodec codec, ListenerContext listener,
+    private static HttpServerUpgradeHandler h2cUpgradeHandler(Http1ServerCodec codec, ListenerContext listener,
             HttpConnectionManagerConfig hcm) {
         return new HttpServerUpgradeHandler(codec, protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
@@ -112,8 +110,8 @@ public final class HttpChainInstaller implements ChainInstaller {
         return new ChannelHandler[] {codec, streams, connection};
     }
 
-    private static HttpServerCodec http1Codec(HttpConnectionManagerConfig hcm) {
-        return new HttpServerCodec(new HttpDecoderConfig()
+    private static Http1ServerCodec http1Codec(HttpConnectionManagerConfig hcm) {
+        return new Http1ServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(hcm.maxRequestHeadersBytes())
                 .setMaxChunkSize(MAX_CHUNK_SIZE));

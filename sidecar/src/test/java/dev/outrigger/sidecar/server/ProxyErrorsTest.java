@@ -32,6 +32,23 @@ class ProxyErrorsTest {
     }
 
     @Test
+    void aLocalReplyToHeadHasItsHeadersButNoBody() throws Exception {
+        String vhosts = "[{name: only, domains: ['api.local'], routes: [{match: {prefix: '/'}, route: {cluster: a}}]}]";
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(vhosts, cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            client.send("HEAD / HTTP/1.1\r\nHost: other.local\r\n\r\n");
+            RawHttpClient.Response head = client.read(true);
+            assertEquals(404, head.status());
+            assertTrue(Integer.parseInt(head.header("content-length")) > 0, "the length a GET would get");
+            assertEquals(0, head.body().length);
+            // Had the body been sent, it would be read here as the next response's start.
+            assertLocalError(client.request("GET", "/", "other.local", Map.of(), null), 404, "no_route");
+            assertEquals(200, client.request("GET", "/", "api.local", Map.of(), null).status());
+        }
+    }
+
+    @Test
     void noMatchingRouteIs404AndKeepsTheConnection() throws Exception {
         String vhosts = "[{name: only, domains: ['api.local'], routes: [{match: {prefix: '/'}, route: {cluster: a}}]}]";
         try (TestUpstream a = TestUpstream.named("a");

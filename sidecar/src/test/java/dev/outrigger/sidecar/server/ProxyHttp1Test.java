@@ -269,6 +269,22 @@ class ProxyHttp1Test {
     }
 
     @Test
+    void chunkedWithAContentLengthIs400AndClosesTheConnection() throws Exception {
+        try (TestUpstream a = TestUpstream.named("a");
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));
+                RawHttpClient client = proxy.client("outbound")) {
+            // RFC 9112 6.3: a front proxy and Outrigger could disagree on where such a body ends,
+            // so, like Envoy by default, it is refused, and what follows is never read as a request.
+            client.send("POST /te HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n"
+                    + "3\r\nabc\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n");
+            Response r = client.read();
+            assertEquals(400, r.status());
+            assertTrue(client.isClosedByPeer(), "closed after the response");
+            assertEquals(0, a.requests().size(), "nothing reached the upstream");
+        }
+    }
+
+    @Test
     void duplicateHostAndUnknownExpectationsAreRejected() throws Exception {
         try (TestUpstream a = TestUpstream.named("a");
                 ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"), cluster("a", a)));

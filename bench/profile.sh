@@ -48,13 +48,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { # a port nothing listens on, from the kernel's ephemeral range
-  local p
-  for p in $(shuf -i 20000-29999 -n 50); do
-    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-  echo "profile: no free port" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 origin_port=$(free_port); proxy_port=$(free_port); admin_port=$(free_port)
 
 cat >"$work/origin.conf" <<CONF
@@ -78,31 +73,7 @@ mkdir -p "$work/tmp"
 taskset -c "$load_cpu" nginx -p "$work" -e "$work/origin.error.log" -c "$work/origin.conf" >"$work/origin.log" 2>&1 &
 pids+=($!)
 
-cat >"$work/proxy.yaml" <<CONF
-admin:
-  address: {socket_address: {address: 127.0.0.1, port_value: $admin_port}}
-static_resources:
-  listeners:
-  - name: outbound
-    address: {socket_address: {address: 127.0.0.1, port_value: $proxy_port}}
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: outbound
-          route_config:
-            virtual_hosts: [{name: all, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: origin}}]}]
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-  clusters:
-  - name: origin
-    type: STATIC
-    load_assignment:
-      cluster_name: origin
-      endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: $origin_port}}}}]}]
-CONF
+one_route_bootstrap "$admin_port" "$proxy_port" "$origin_port" >"$work/proxy.yaml"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$root/bench/results"

@@ -18,40 +18,12 @@ done
 
 work="$(mktemp -d /tmp/outrigger-startup.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-free_port() {
-  local p
-  for p in $(shuf -i 20000-29999 -n 50); do
-    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-  echo "startup: no free port" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 admin=$(free_port)
 listener=$(free_port)
-cat >"$work/startup.yaml" <<CONF
-admin:
-  address: {socket_address: {address: 127.0.0.1, port_value: $admin}}
-static_resources:
-  listeners:
-  - name: outbound
-    address: {socket_address: {address: 127.0.0.1, port_value: $listener}}
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: outbound
-          route_config:
-            virtual_hosts: [{name: all, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: app}}]}]
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-  clusters:
-  - name: app
-    type: STATIC
-    load_assignment:
-      cluster_name: app
-      endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: 9}}}}]}]
-CONF
+# The cluster's endpoint is the discard port: nothing is proxied, only the start is timed.
+one_route_bootstrap "$admin" "$listener" 9 >"$work/startup.yaml"
 
 # One start: prints "ms_to_ready rss_kb" and stops it.
 one() {

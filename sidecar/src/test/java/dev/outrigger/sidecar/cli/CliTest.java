@@ -3,6 +3,7 @@ package dev.outrigger.sidecar.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.testing.ProcessLog;
 import dev.outrigger.testing.Reply;
 import dev.outrigger.testing.TestUpstream;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -228,27 +230,7 @@ class CliTest {
     }
 
     private static void awaitReady(Process p) throws Exception {
-        java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
-        StringBuilder log = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    synchronized (log) {
-                        log.append(line).append('\n');
-                    }
-                    if (line.contains("Sidecar: ready:")) {
-                        ready.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.completeExceptionally(new AssertionError("process ended before ready:\n" + log));
-        }, "stderr-reader");
-        reader.setDaemon(true);
-        reader.start();
-        ready.get(30, TimeUnit.SECONDS);
+        ProcessLog.awaitLine(p, "Sidecar: ready:", Duration.ofSeconds(30));
     }
 
     private static Process start(String... args) throws IOException {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.testing.Await;
 import dev.outrigger.testing.RawHttpClient;
 import dev.outrigger.testing.RawHttpClient.Response;
 import dev.outrigger.testing.Reply;
@@ -37,7 +38,8 @@ class DrainTest {
             CompletableFuture<Void> drained = proxy.sidecar().drain();
             assertEquals(Lifecycle.DRAINING, proxy.sidecar().state());
             assertEquals(503, proxy.admin("GET", "/ready").statusCode());
-            assertThrows(ConnectException.class, () -> RawHttpClient.connect(port));
+            // The listening socket closes on its event loop, right after drain() returns.
+            Await.until("the listener refuses connections", Duration.ofSeconds(5), () -> refuses(port));
             assertTrue(idle.isClosedByPeer(), "an idle keep-alive connection is closed at once");
             assertFalse(drained.isDone(), "a request is still in flight");
 
@@ -80,6 +82,16 @@ class DrainTest {
                 assertTrue(tookMillis >= 250, "the deadline is honoured, took " + tookMillis + " ms");
                 assertThrows(IOException.class, client::read);
             }
+        }
+    }
+
+    private static boolean refuses(int port) {
+        try (RawHttpClient c = RawHttpClient.connect(port)) {
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false;
         }
     }
 }

@@ -343,12 +343,20 @@ start_origin() {
 }
 EOF
   } >"$work/origin.conf"
-  start_bg origin taskset -c "$load_cpu" nginx -p "$work" -e "$work/origin.error.log" -c "$work/origin.conf"
-  origin_pid=$bg_pid
-  wait_http "http://127.0.0.1:$p_origin/1k" 10 "$origin_pid" || die "the origin did not start; see $work/origin.log"
-  origin_worker=$(pgrep -P "$origin_pid" | head -n1)
+  run_nginx origin "$load_cpu" "http://127.0.0.1:$p_origin/1k"
+  origin_pid=$nginx_pid
+  origin_worker=$nginx_worker_pid
+}
+
+# NAME CPU URL: starts nginx with $work/NAME.conf pinned to CPU and waits until URL answers;
+# sets $nginx_pid (master) and $nginx_worker_pid.
+run_nginx() {
+  start_bg "$1" taskset -c "$2" nginx -p "$work" -e "$work/$1.error.log" -c "$work/$1.conf"
+  nginx_pid=$bg_pid
+  wait_http "$3" 10 "$nginx_pid" || die "$1 did not start; see $work/$1.log"
+  nginx_worker_pid=$(pgrep -P "$nginx_pid" | head -n1)
   # An nginx worker outlives a master that had to be killed with SIGKILL: stop it by its PID too.
-  started+=("$origin_worker")
+  started+=("$nginx_worker_pid")
 }
 
 start_nginx() {
@@ -378,11 +386,9 @@ start_nginx() {
 }
 EOF
   } >"$work/nginx.conf"
-  start_bg nginx taskset -c "$proxy_cpu" nginx -p "$work" -e "$work/nginx.error.log" -c "$work/nginx.conf"
-  nginx_master=$bg_pid
-  wait_http "http://127.0.0.1:${port[nginx]}/" 10 "$nginx_master" || die "nginx did not start; see $work/nginx.log"
-  nginx_worker=$(pgrep -P "$nginx_master" | head -n1)
-  started+=("$nginx_worker")
+  run_nginx nginx "$proxy_cpu" "http://127.0.0.1:${port[nginx]}/"
+  nginx_master=$nginx_pid
+  nginx_worker=$nginx_worker_pid
 }
 
 start_haproxy() {

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
  */
 final class Http1ClientCodec {
 
+    static final String ENCODER_NAME = "http1-request-encoder";
+
     private Http1ClientCodec() {
     }
 
@@ -31,8 +33,6 @@ final class Http1ClientCodec {
         pipeline.remove(ENCODER_NAME);
         pipeline.remove(ResponseDecoder.NAME);
     }
-
-    static final String ENCODER_NAME = "http1-request-encoder";
 
     /** Decodes responses, knowing which carry no body because of the request they answer. */
     static final class ResponseDecoder extends HttpResponseDecoder {

@@ -29,6 +29,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Envoy v3 bootstrap, YAML or JSON")
     Path config;
 
+    @picocli.CommandLine.Mixin
+    NodeOptions node = new NodeOptions();
+
     @Option(names = "--concurrency", paramLabel = "N",
             description = "event-loop threads (default: the bootstrap's, else one per CPU)")
     Integer concurrency;
@@ -48,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
         Signals.onTerminate(stop::countDown);
         BootstrapConfig bootstrap;
         try {
-            bootstrap = withOverrides(ConfigLoader.load(config));
+            bootstrap = withOverrides(ConfigLoader.load(config, node.overrides()));
         } catch (ConfigFileException e) {
             spec.commandLine().getErr().println("outrigger: " + e.getMessage());
             return 1;
@@ -89,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         if (adminAddress != null) {
             s = s.withAdminAddress(parseAddress(adminAddress));
         }
-        return new BootstrapConfig(s, b.snapshot());
+        return b.withServer(s);
     }
 
     private static InetSocketAddress parseAddress(String value) {

@@ -20,10 +20,13 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Envoy v3 bootstrap, YAML or JSON")
     Path file;
 
+    @picocli.CommandLine.Mixin
+    NodeOptions node = new NodeOptions();
+
     @Override
     public Integer call() {
         try {
-            BootstrapConfig config = ConfigLoader.load(file);
+            BootstrapConfig config = ConfigLoader.load(file, node.overrides());
             spec.commandLine().getOut().printf("%s: OK (%d listener(s), %d cluster(s))%n", file,
                     config.snapshot().listeners().size(), config.snapshot().clusters().size());
             return 0;

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param pool connection pool limits
  * @param protocol which HTTP version requests to the endpoints use
  * @param http2 HTTP/2 settings offered to the endpoints when {@code protocol} may be HTTP/2
+ * @param edsServiceName for an EDS cluster, the name its endpoints are requested by
+ *     ({@code eds_cluster_config.service_name}, else the cluster name); empty for a STATIC cluster
  */
 public record ClusterConfig(
         String name,
@@ -24,12 +26,19 @@ public record ClusterConfig(
         List<EndpointConfig> endpoints,
         ConnectionPoolSettings pool,
         UpstreamProtocol protocol,
-        Http2Settings http2) {
+        Http2Settings http2,
+        String edsServiceName) {
 
-    /** A cluster spoken to in HTTP/1.1. */
+    /** A STATIC cluster spoken to in HTTP/1.1. */
     public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
             ConnectionPoolSettings pool) {
-        this(name, connectTimeout, lbPolicy, endpoints, pool, UpstreamProtocol.HTTP1, Http2Settings.DEFAULTS);
+        this(name, connectTimeout, lbPolicy, endpoints, pool, UpstreamProtocol.HTTP1, Http2Settings.DEFAULTS, "");
+    }
+
+    /** A STATIC cluster. */
+    public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
+            ConnectionPoolSettings pool, UpstreamProtocol protocol, Http2Settings http2) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, "");
     }
 
     /** Envoy's default {@code connect_timeout}. */
@@ -43,5 +52,21 @@ public record ClusterConfig(
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(http2, "http2");
+        Objects.requireNonNull(edsServiceName, "edsServiceName");
+    }
+
+    /** Whether the endpoints come from EDS. */
+    public boolean isEds() {
+        return !edsServiceName.isEmpty();
+    }
+
+    /** This cluster with other endpoints (an EDS update). */
+    public ClusterConfig withEndpoints(List<EndpointConfig> newEndpoints) {
+        return new ClusterConfig(name, connectTimeout, lbPolicy, newEndpoints, pool, protocol, http2, edsServiceName);
+    }
+
+    /** Whether {@code other} differs from this one in its endpoints at most. */
+    public boolean sameExceptEndpoints(ClusterConfig other) {
+        return withEndpoints(List.of()).equals(other.withEndpoints(List.of()));
     }
 }

@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One endpoint of a running cluster: its address and its live counters. Shared by all event
- * loops; every field is atomic, nothing locks.
+ * loops; every field is atomic, nothing locks. An endpoint that stays in its cluster across an
+ * EDS update keeps its state (and its pooled connections); only its configuration is replaced.
  */
 public final class EndpointState {
 
-    private final int index;
-    private final EndpointConfig config;
+    private volatile EndpointConfig config;
     private final InetSocketAddress address;
     private final String hostPort;
     final AtomicInteger connections = new AtomicInteger();
@@ -22,8 +22,7 @@ public final class EndpointState {
     private final LongAdder requestErrors = new LongAdder();
     private final LongAdder requestTimeouts = new LongAdder();
 
-    EndpointState(int index, EndpointConfig config) {
-        this.index = index;
+    EndpointState(EndpointConfig config) {
         this.config = config;
         this.address = new InetSocketAddress(config.address(), config.port());
         this.hostPort = config.hostPort();
@@ -34,14 +33,17 @@ public final class EndpointState {
         return hostPort;
     }
 
-    /** Position of this endpoint in its cluster's endpoint list. */
-    public int index() {
-        return index;
-    }
-
-    /** The configured endpoint. */
+    /** The configured endpoint: weight, health and priority as last reported. */
     public EndpointConfig config() {
         return config;
+    }
+
+    /** An EDS update changed its weight, health, priority or locality; its address stays. */
+    void update(EndpointConfig newConfig) {
+        if (!newConfig.hostPort().equals(hostPort)) {
+            throw new IllegalArgumentException(newConfig.hostPort() + " is not " + hostPort);
+        }
+        config = newConfig;
     }
 
     /** The resolved socket address. */

@@ -3,6 +3,8 @@ package dev.outrigger.sidecar.config;
 import com.google.common.net.InetAddresses;
 import dev.outrigger.sidecar.cluster.ClusterConfig;
 import dev.outrigger.sidecar.listener.ListenerConfig;
+import dev.outrigger.sidecar.route.RouteRegistry;
+import dev.outrigger.sidecar.snapshot.AdsSettings;
 import dev.outrigger.sidecar.snapshot.BootstrapConfig;
 import dev.outrigger.sidecar.snapshot.DataPlaneSnapshot;
 import dev.outrigger.sidecar.snapshot.ServerSettings;
@@ -36,7 +38,8 @@ public final class BootstrapTranslator {
      * @throws ResourceInvalidException naming the first field that cannot be used
      */
     public static BootstrapConfig translate(Bootstrap bootstrap) throws ResourceInvalidException {
-        FieldCheck.only(bootstrap, FieldPath.ROOT, "node", "admin", "static_resources", "bootstrap_extensions");
+        FieldCheck.only(bootstrap, FieldPath.ROOT, "node", "admin", "static_resources", "dynamic_resources",
+                "bootstrap_extensions");
         ServerSettings server = ServerTranslator.translate(bootstrap);
 
         Bootstrap.StaticResources resources = bootstrap.getStaticResources();
@@ -48,6 +51,18 @@ public final class BootstrapTranslator {
 
         Map<String, ClusterConfig> clusters = clusters(resources, resourcesPath.field("clusters"));
         List<ListenerTranslator.Draft> drafts = listeners(resources, resourcesPath.field("listeners"), server);
+        AdsSettings ads = DynamicResourcesTranslator.translate(bootstrap, clusters);
+        RouteRegistry registry = ads == null ? null : ads.routes();
+        if (ads == null) {
+            int i = 0;
+            for (ClusterConfig c : clusters.values()) {
+                if (c.isEds()) {
+                    throw resourcesPath.field("clusters").index(i).field("type")
+                            .invalid("EDS needs dynamic_resources.ads_config: endpoints come over ADS");
+                }
+                i++;
+            }
+        }
 
         List<ListenerConfig> listeners = new ArrayList<>();
         List<RouteConfiguration> routeConfigs = new ArrayList<>();
@@ -56,13 +71,15 @@ public final class BootstrapTranslator {
             // cluster are accepted: as in Envoy, such a request gets a 503 at run time, which is
             // the data path's business.
             listeners.add(draft.complete(http -> {
-                routeConfigs.add(http.routeConfig());
-                return RouteConfigTranslator.translate(http.routeConfig(), http.routeConfigPath());
+                if (http.routeConfig() != null) {
+                    routeConfigs.add(http.routeConfig());
+                }
+                return XdsTypes.routeSource(http, registry);
             }));
         }
         String dump = ConfigDumps.render(bootstrap, routeConfigs);
         return new BootstrapConfig(server,
-                new DataPlaneSnapshot(ConfigDumps.STATIC_VERSION, listeners, clusters, dump));
+                new DataPlaneSnapshot(ConfigDumps.STATIC_VERSION, listeners, clusters, dump), ads);
     }
 
     private static Map<String, ClusterConfig> clusters(Bootstrap.StaticResources resources, FieldPath path)
@@ -104,24 +121,15 @@ public final class BootstrapTranslator {
             InetSocketAddress admin) throws ResourceInvalidException {
         InetSocketAddress address = draft.address();
         FieldPath at = draft.path().field("address");
-        if (clash(address, admin)) {
+        if (ListenerConfig.addressesClash(address, admin)) {
             throw at.invalid(show(address) + " clashes with the admin endpoint at " + show(admin));
         }
         for (ListenerTranslator.Draft other : earlier) {
-            if (clash(address, other.address())) {
+            if (ListenerConfig.addressesClash(address, other.address())) {
                 throw at.invalid(show(address) + " clashes with listener \"" + other.name() + "\" at "
                         + show(other.address()));
             }
         }
-    }
-
-    private static boolean clash(InetSocketAddress a, InetSocketAddress b) {
-        // Port 0 asks the kernel for a fresh port each time, so it never clashes.
-        if (a.getPort() == 0 || a.getPort() != b.getPort()) {
-            return false;
-        }
-        return a.getAddress().equals(b.getAddress())
-                || a.getAddress().isAnyLocalAddress() || b.getAddress().isAnyLocalAddress();
     }
 
     private static String show(InetSocketAddress a) {

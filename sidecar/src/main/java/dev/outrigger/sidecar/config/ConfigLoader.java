@@ -18,9 +18,14 @@ public final class ConfigLoader {
 
     /** Loads and translates the bootstrap in {@code file}. */
     public static BootstrapConfig load(Path file) throws ConfigFileException {
+        return load(file, NodeOverrides.NONE);
+    }
+
+    /** Loads the bootstrap in {@code file}, replaces its node's id and cluster as asked, and translates it. */
+    public static BootstrapConfig load(Path file, NodeOverrides overrides) throws ConfigFileException {
         LoadedBootstrap loaded = BootstrapLoader.load(file);
         try {
-            return BootstrapTranslator.translate(loaded.bootstrap());
+            return BootstrapTranslator.translate(overrides.apply(loaded.bootstrap()));
         } catch (ResourceInvalidException e) {
             throw loaded.errorAt(e);
         }

@@ -3,7 +3,7 @@ package dev.outrigger.sidecar.config;
 import dev.outrigger.sidecar.listener.FilterChainConfig;
 import dev.outrigger.sidecar.listener.FilterChainMatch;
 import dev.outrigger.sidecar.listener.TcpProxyConfig;
-import dev.outrigger.sidecar.route.RouteTable;
+import dev.outrigger.sidecar.route.RouteSource;
 import dev.outrigger.xds.FieldPath;
 import dev.outrigger.xds.ResourceInvalidException;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
@@ -54,7 +54,7 @@ final class FilterChainTranslator {
         }
 
         /** The finished chain; {@code routes} is the route table of an HTTP chain and ignored for a TCP one. */
-        FilterChainConfig complete(RouteTable routes) {
+        FilterChainConfig complete(RouteSource routes) {
             return http != null
                     ? FilterChainConfig.http(name, match, http.complete(routes))
                     : FilterChainConfig.tcp(name, match, tcp);

@@ -2,7 +2,7 @@ package dev.outrigger.sidecar.config;
 
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig.Codec;
-import dev.outrigger.sidecar.route.RouteTable;
+import dev.outrigger.sidecar.route.RouteSource;
 import dev.outrigger.sidecar.snapshot.Http2Settings;
 import dev.outrigger.xds.FieldPath;
 import dev.outrigger.xds.ResourceInvalidException;
@@ -37,8 +37,9 @@ final class HcmTranslator {
      *
      * @param http2 the HTTP/2 settings offered to clients
      * @param upgradeTypes the upgrade types enabled for every route, lower case
-     * @param routeConfig the inline {@code route_config}
+     * @param routeConfig the inline {@code route_config}, or null with {@code rds}
      * @param routeConfigPath where it is, for the route translator's errors
+     * @param rdsName the route configuration named by {@code rds}, or null with an inline one
      */
     record Draft(
             String statPrefix,
@@ -54,17 +55,20 @@ final class HcmTranslator {
             Http2Settings http2,
             Set<String> upgradeTypes,
             RouteConfiguration routeConfig,
-            FieldPath routeConfigPath) {
+            FieldPath routeConfigPath,
+            String rdsName) {
 
         Draft {
             skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
             Objects.requireNonNull(http2, "http2");
             upgradeTypes = Set.copyOf(upgradeTypes);
-            Objects.requireNonNull(routeConfig, "routeConfig");
+            if ((routeConfig == null) == (rdsName == null)) {
+                throw new IllegalArgumentException("exactly one of routeConfig and rdsName");
+            }
         }
 
-        /** The finished configuration, with {@code routes} translated from {@link #routeConfig()}. */
-        HttpConnectionManagerConfig complete(RouteTable routes) {
+        /** The finished configuration, with {@code routes} from {@link #routeConfig()} or {@link #rdsName()}. */
+        HttpConnectionManagerConfig complete(RouteSource routes) {
             return new HttpConnectionManagerConfig(statPrefix, routes, idleTimeout, maxRequestHeadersBytes,
                     generateRequestId, preserveExternalRequestId, useRemoteAddress, skipXffAppend, serverName,
                     codec, skippedOptionalFilters, http2, upgradeTypes);
@@ -73,14 +77,11 @@ final class HcmTranslator {
 
     /** Checks {@code hcm} found at {@code path} and keeps what Outrigger uses. */
     static Draft translate(HttpConnectionManager hcm, FieldPath path) throws ResourceInvalidException {
-        if (hcm.hasRds()) {
-            throw path.field("rds").invalid("rds is not supported yet; give the routes inline in route_config");
-        }
         if (hcm.hasScopedRoutes()) {
             throw path.field("scoped_routes").invalid(
-                    "scoped_routes is not supported yet; give the routes inline in route_config");
+                    "scoped_routes is not supported; give the routes in route_config or by rds");
         }
-        FieldCheck.only(hcm, path, "stat_prefix", "codec_type", "route_config", "http_filters",
+        FieldCheck.only(hcm, path, "stat_prefix", "codec_type", "route_config", "rds", "http_filters",
                 "common_http_protocol_options", "max_request_headers_kb", "generate_request_id",
                 "preserve_external_request_id", "use_remote_address", "skip_xff_append", "server_name",
                 "http2_protocol_options", "upgrade_configs");
@@ -118,9 +119,11 @@ final class HcmTranslator {
             maxHeaderBytes = (int) kb * 1024;
         }
         List<String> skipped = httpFilters(hcm, path.field("http_filters"));
-        if (!hcm.hasRouteConfig()) {
-            throw path.field("route_config").invalid(
-                    "required: give the routes inline (rds and scoped_routes are not supported yet)");
+        String rdsName = null;
+        if (hcm.hasRds()) {
+            rdsName = rds(hcm.getRds(), path.field("rds"));
+        } else if (!hcm.hasRouteConfig()) {
+            throw path.field("route_config").invalid("required: give the routes inline, or name them with rds");
         }
         String serverName = hcm.getServerName().isEmpty()
                 ? HttpConnectionManagerConfig.DEFAULT_SERVER_NAME
@@ -130,7 +133,19 @@ final class HcmTranslator {
                 hcm.getPreserveExternalRequestId(),
                 hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue(),
                 hcm.getSkipXffAppend(),
-                serverName, skipped, http2, upgradeTypes, hcm.getRouteConfig(), path.field("route_config"));
+                serverName, skipped, http2, upgradeTypes, rdsName == null ? hcm.getRouteConfig() : null,
+                path.field(rdsName == null ? "route_config" : "rds"), rdsName);
+    }
+
+    // Routes come over the ADS stream: the only config source Outrigger speaks.
+    private static String rds(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds rds,
+            FieldPath path) throws ResourceInvalidException {
+        FieldCheck.only(rds, path, "config_source", "route_config_name");
+        if (rds.getRouteConfigName().isEmpty()) {
+            throw path.field("route_config_name").invalid("required");
+        }
+        ConfigSourceTranslator.requireAds(rds.getConfigSource(), path.field("config_source"));
+        return rds.getRouteConfigName();
     }
 
     private static Duration idleTimeout(HttpConnectionManager hcm, FieldPath path) throws ResourceInvalidException {

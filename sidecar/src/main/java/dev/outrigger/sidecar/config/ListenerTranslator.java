@@ -4,7 +4,7 @@ import dev.outrigger.sidecar.listener.FilterChainConfig;
 import dev.outrigger.sidecar.listener.FilterChainMatch;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.listener.ProtocolDetection;
-import dev.outrigger.sidecar.route.RouteTable;
+import dev.outrigger.sidecar.route.RouteSource;
 import dev.outrigger.xds.FieldPath;
 import dev.outrigger.xds.ResourceInvalidException;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -24,12 +24,12 @@ final class ListenerTranslator {
     private ListenerTranslator() {
     }
 
-    /** Translates the inline route configuration of an HTTP chain, once every listener has been checked. */
+    /** Finds the routes of an HTTP chain (inline, or by RDS name), once every listener has been checked. */
     @FunctionalInterface
     interface RouteTables {
 
-        /** The route table of {@code http}. */
-        RouteTable translate(HcmTranslator.Draft http) throws ResourceInvalidException;
+        /** The route source of {@code http}. */
+        RouteSource translate(HcmTranslator.Draft http) throws ResourceInvalidException;
     }
 
     /**

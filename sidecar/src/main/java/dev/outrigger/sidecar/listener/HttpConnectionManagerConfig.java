@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.listener;
 
+import dev.outrigger.sidecar.route.RouteSource;
 import dev.outrigger.sidecar.route.RouteTable;
 import dev.outrigger.sidecar.snapshot.Http2Settings;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.Objects;
  * How a listener serves HTTP, from Envoy's {@code HttpConnectionManager}.
  *
  * @param statPrefix Envoy's {@code stat_prefix}
- * @param routeTable the inline {@code route_config}
+ * @param routes the inline {@code route_config}, or the RDS configuration named by {@code rds}
  * @param idleTimeout a downstream connection with no request in flight is closed after this
  *     ({@code common_http_protocol_options.idle_timeout}, default 1h; zero disables)
  * @param maxRequestHeadersBytes limit on the request headers, 431 beyond
@@ -29,7 +30,7 @@ import java.util.Objects;
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
-        RouteTable routeTable,
+        RouteSource routes,
         Duration idleTimeout,
         int maxRequestHeadersBytes,
         boolean generateRequestId,
@@ -60,23 +61,28 @@ public record HttpConnectionManagerConfig(
     }
 
     /** A connection manager with default HTTP/2 settings and no upgrades enabled. */
-    public HttpConnectionManagerConfig(String statPrefix, RouteTable routeTable, Duration idleTimeout,
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, Duration idleTimeout,
             int maxRequestHeadersBytes, boolean generateRequestId, boolean preserveExternalRequestId,
             boolean useRemoteAddress, boolean skipXffAppend, String serverName, Codec codec,
             List<String> skippedOptionalFilters) {
-        this(statPrefix, routeTable, idleTimeout, maxRequestHeadersBytes, generateRequestId, preserveExternalRequestId,
+        this(statPrefix, routes, idleTimeout, maxRequestHeadersBytes, generateRequestId, preserveExternalRequestId,
                 useRemoteAddress, skipXffAppend, serverName, codec, skippedOptionalFilters, Http2Settings.DEFAULTS,
                 java.util.Set.of());
     }
 
     public HttpConnectionManagerConfig {
         Objects.requireNonNull(statPrefix, "statPrefix");
-        Objects.requireNonNull(routeTable, "routeTable");
+        Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(codec, "codec");
         skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
         Objects.requireNonNull(http2, "http2");
         upgradeTypes = java.util.Set.copyOf(upgradeTypes);
+    }
+
+    /** The route table for a request starting now (for RDS, the latest version). */
+    public RouteTable routeTable() {
+        return routes.current();
     }
 }

@@ -48,6 +48,40 @@ public record ListenerConfig(
         throw new IllegalStateException("listener " + name + " has no HTTP filter chain");
     }
 
+    /** Names of the RDS route configurations its HTTP chains use, in chain order. */
+    public java.util.Set<String> rdsNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (FilterChainConfig chain : allFilterChains()) {
+            if (chain.http() != null && chain.http().routes() instanceof dev.outrigger.sidecar.route.DynamicRoutes d) {
+                names.add(d.name());
+            }
+        }
+        return names;
+    }
+
+    /** Whether every RDS route configuration it uses has arrived (or is known to be missing). */
+    public boolean routesReady() {
+        for (FilterChainConfig chain : allFilterChains()) {
+            if (chain.http() != null && chain.http().routes() instanceof dev.outrigger.sidecar.route.DynamicRoutes d
+                    && !d.arrived()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether two listeners at these addresses could not both bind: same port, and the same
+     * address or either a wildcard. Port 0 asks the kernel for a fresh port, so it never clashes.
+     */
+    public static boolean addressesClash(InetSocketAddress a, InetSocketAddress b) {
+        if (a.getPort() == 0 || a.getPort() != b.getPort()) {
+            return false;
+        }
+        return a.getAddress().equals(b.getAddress())
+                || a.getAddress().isAnyLocalAddress() || b.getAddress().isAnyLocalAddress();
+    }
+
     /** Every chain, the default one last. */
     public List<FilterChainConfig> allFilterChains() {
         List<FilterChainConfig> all = new ArrayList<>(filterChains);

@@ -49,6 +49,17 @@ public final class MeterNames {
     /** Counter, tag cluster: bytes received from endpoints by TCP proxy connections. */
     public static final String UPSTREAM_CX_RX_BYTES = "outrigger.upstream.cx.rx.bytes";
 
+    /** Counter, tags type and result ({@code ack}, {@code nack}): xDS responses handled. */
+    public static final String XDS_UPDATES = "outrigger.xds.updates";
+    /** Counter, tag type: resources refused (each is named in a NACK). */
+    public static final String XDS_REJECTED = "outrigger.xds.rejected.resources";
+    /** Counter: ADS streams opened again after one failed. */
+    public static final String XDS_RECONNECTS = "outrigger.xds.stream.reconnects";
+    /** Gauge: 1 while the ADS stream is connected and has received a response, else 0. */
+    public static final String XDS_CONNECTED = "outrigger.xds.stream.connected";
+    /** Timer, tag type: from a resource received to serving (warming included). */
+    public static final String XDS_APPLY_TIME = "outrigger.xds.apply.time";
+
     /** Gauge: direct memory held by Netty's buffer allocator. */
     public static final String BUFFER_DIRECT_MEMORY = "outrigger.buffer.direct.memory.used";
 
@@ -56,6 +67,10 @@ public final class MeterNames {
     public static final String TAG_LISTENER = "listener";
     /** Tag key of the cluster name. */
     public static final String TAG_CLUSTER = "cluster";
+    /** Tag key of an xDS resource type (short name: listener, route, cluster, endpoints, secret). */
+    public static final String TAG_TYPE = "type";
+    /** Tag key of an xDS response's outcome. */
+    public static final String TAG_RESULT = "result";
     /** Tag key of the response class. */
     public static final String TAG_CLASS = "response_code_class";
     /** Tag key of a local error's reason. */

@@ -22,6 +22,7 @@ public final class ProxyMetrics implements AutoCloseable {
     private final ConcurrentMap<String, ListenerStats> listeners = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ClusterStats> clusters = new ConcurrentHashMap<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private XdsMetrics xds;
 
     /** A registry with JVM, GC, CPU and Netty direct-memory meters bound. */
     public ProxyMetrics() {
@@ -37,6 +38,14 @@ public final class ProxyMetrics implements AutoCloseable {
     /** The meters of a listener. */
     public ListenerStats listener(String name) {
         return listeners.computeIfAbsent(name, n -> new ListenerStats(registry, n));
+    }
+
+    /** The meters of the xDS stream (created on first use). */
+    public synchronized XdsMetrics xds() {
+        if (xds == null) {
+            xds = new XdsMetrics(registry);
+        }
+        return xds;
     }
 
     /** The meters of a cluster. */

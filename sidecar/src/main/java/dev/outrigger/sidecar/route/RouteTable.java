@@ -16,7 +16,7 @@ public record RouteTable(
         String name,
         VirtualHostIndex virtualHosts,
         HeaderRules headerRules,
-        boolean mostSpecificHeaderMutationsWins) {
+        boolean mostSpecificHeaderMutationsWins) implements RouteSource {
 
     public RouteTable {
         Objects.requireNonNull(name, "name");
@@ -32,6 +32,12 @@ public record RouteTable(
     public RouteTable(String name, List<VirtualHost> virtualHosts, HeaderRules headerRules,
             boolean mostSpecificHeaderMutationsWins) {
         this(name, VirtualHostIndex.of(virtualHosts), headerRules, mostSpecificHeaderMutationsWins);
+    }
+
+    /** An inline table is its own source. */
+    @Override
+    public RouteTable current() {
+        return this;
     }
 
     /** A table without virtual hosts: it matches no request. */

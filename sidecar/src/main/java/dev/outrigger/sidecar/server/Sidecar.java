@@ -1,9 +1,7 @@
 package dev.outrigger.sidecar.server;
 
 import dev.outrigger.sidecar.admin.AdminServer;
-import dev.outrigger.sidecar.downstream.ChainInstaller;
-import dev.outrigger.sidecar.downstream.ListenerChannelInitializer;
-import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.cluster.ClusterConfig;
 import dev.outrigger.sidecar.http.HttpChainInstaller;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ProxyMetrics;
@@ -13,15 +11,9 @@ import dev.outrigger.sidecar.snapshot.ServerSettings;
 import dev.outrigger.sidecar.tcp.TcpChainInstaller;
 import dev.outrigger.sidecar.transport.Transport;
 import dev.outrigger.sidecar.upstream.ClusterManager;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
+import dev.outrigger.sidecar.xds.DataPlane;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Outrigger process: event loops, admin endpoint, clusters and bound listeners.
- * {@link #start} brings it up in that order; {@link #drain} and {@link #close} take it down.
+ * One running Outrigger process: event loops, admin endpoint, clusters and bound listeners, and
+ * the ADS stream when the bootstrap names a control plane. {@link #start} brings it up in that
+ * order; {@link #drain} and {@link #close} take it down.
  */
 public final class Sidecar implements AutoCloseable {
 
@@ -44,17 +37,19 @@ public final class Sidecar implements AutoCloseable {
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final AtomicReference<Lifecycle> state = new AtomicReference<>(Lifecycle.INITIALIZING);
     private final AtomicReference<DataPlaneSnapshot> snapshot;
+    private final BootstrapConfig bootstrap;
     private final long startNanos = System.nanoTime();
-    private final Map<String, ListenerContext> listeners = new LinkedHashMap<>();
-    private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private EventLoopGroup workers;
     private AdminServer admin;
     private ClusterManager clusters;
+    private ListenerManager listeners;
+    private XdsRuntime xds;
     private final Runnable drainRequested;
 
     private Sidecar(BootstrapConfig config, String configPath, Runnable drainRequested) {
         this.drainRequested = drainRequested == null ? this::drain : drainRequested;
+        this.bootstrap = config;
         this.settings = config.server();
         this.configPath = configPath;
         this.snapshot = new AtomicReference<>(config.snapshot());
@@ -103,33 +98,61 @@ public final class Sidecar implements AutoCloseable {
         log.info("admin listening on {}", hostPort(admin.address()));
         DataPlaneSnapshot snap = snapshot.get();
         clusters = new ClusterManager(snap.clusters(), metrics, transport);
-        ChainInstaller installer = new ChainInstallers(new HttpChainInstaller(), new TcpChainInstaller());
+        listeners = new ListenerManager(workers, transport,
+                new ChainInstallers(new HttpChainInstaller(), new TcpChainInstaller()), clusters, metrics,
+                settings.drainTimeout());
         for (ListenerConfig lc : snap.listeners()) {
-            ListenerContext ctx = new ListenerContext(lc, clusters, metrics.listener(lc.name()));
-            Channel ch = bindOrFail("listener '" + lc.name() + "'", lc.address(), () -> new ServerBootstrap()
-                    .group(workers)
-                    .channel(transport.serverChannelClass())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                    .childHandler(new ListenerChannelInitializer(ctx, installer))
-                    .bind(lc.address())
-                    .sync()
-                    .channel());
-            listeners.put(lc.name(), ctx);
-            serverChannels.put(lc.name(), ch);
-            log.info("listener '{}' listening on {}", lc.name(), hostPort((InetSocketAddress) ch.localAddress()));
+            listeners.add(lc);
         }
-        state.set(Lifecycle.LIVE);
-        log.info("ready: {} listener(s), {} cluster(s)", listeners.size(), snap.clusters().size());
+        if (bootstrap.ads() == null) {
+            state.set(Lifecycle.LIVE);
+            log.info("ready: {} listener(s), {} cluster(s)", snap.listeners().size(), snap.clusters().size());
+            return;
+        }
+        // Not ready until the control plane's first complete configuration serves.
+        xds = XdsRuntime.start(bootstrap, new Plane(), metrics, transport);
     }
 
-    private interface Binder<T> {
+    /** What the xDS configuration changes here; runs on the configuration thread. */
+    private final class Plane implements DataPlane {
+
+        @Override
+        public void setClusters(Map<String, ClusterConfig> configs) {
+            ClusterManager.UpdateCounts c = clusters.update(configs);
+            if (c.added() + c.updated() + c.replaced() + c.removed() > 0) {
+                log.info("clusters: {} added, {} with new endpoints, {} replaced, {} removed; {} running",
+                        c.added(), c.updated(), c.replaced(), c.removed(), configs.size());
+            }
+        }
+
+        @Override
+        public String putListener(ListenerConfig listener) {
+            try {
+                listeners.replace(listener);
+                return null;
+            } catch (StartupException e) {
+                return e.getMessage();
+            }
+        }
+
+        @Override
+        public void removeListener(String name) {
+            listeners.remove(name);
+        }
+
+        @Override
+        public void initialized() {
+            if (state.compareAndSet(Lifecycle.INITIALIZING, Lifecycle.LIVE)) {
+                log.info("ready: {} listener(s), {} cluster(s)", listeners.names().size(), clusters.all().size());
+            }
+        }
+    }
+
+    interface Binder<T> {
         T bind() throws InterruptedException;
     }
 
-    private static <T> T bindOrFail(String what, InetSocketAddress address, Binder<T> binder) throws StartupException {
+    static <T> T bindOrFail(String what, InetSocketAddress address, Binder<T> binder) throws StartupException {
         try {
             return binder.bind();
         } catch (InterruptedException e) {
@@ -145,7 +168,7 @@ public final class Sidecar implements AutoCloseable {
         }
     }
 
-    private static String hostPort(InetSocketAddress a) {
+    static String hostPort(InetSocketAddress a) {
         String host = a.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
@@ -157,11 +180,16 @@ public final class Sidecar implements AutoCloseable {
 
     /** The bound address of a listener (the real port when 0 was configured). */
     public InetSocketAddress listenerAddress(String name) {
-        Channel ch = serverChannels.get(name);
-        if (ch == null) {
+        InetSocketAddress a = listeners.address(name);
+        if (a == null) {
             throw new IllegalArgumentException("no listener named " + name);
         }
-        return (InetSocketAddress) ch.localAddress();
+        return a;
+    }
+
+    /** Names of the bound listeners. */
+    public java.util.List<String> listenerNames() {
+        return listeners.names();
     }
 
     /** The bound admin address. */
@@ -174,21 +202,17 @@ public final class Sidecar implements AutoCloseable {
      * when the drain timeout expires. Idempotent; the future completes when no connection is left.
      */
     public CompletableFuture<Void> drain() {
-        if (!state.compareAndSet(Lifecycle.LIVE, Lifecycle.DRAINING)) {
+        if (!state.compareAndSet(Lifecycle.LIVE, Lifecycle.DRAINING)
+                && !state.compareAndSet(Lifecycle.INITIALIZING, Lifecycle.DRAINING)) {
             return drained;
         }
         log.info("draining: {} open connection(s), deadline {} ms", openConnections(),
                 settings.drainTimeout().toMillis());
-        serverChannels.values().forEach(Channel::close);
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (ListenerContext l : listeners.values()) {
-            all.add(l.drain());
-        }
-        CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+        CompletableFuture<Void> done = listeners.drainAll();
         workers.next().schedule(() -> {
             if (!done.isDone()) {
                 log.warn("drain timeout: closing {} connection(s) with requests still in flight", openConnections());
-                listeners.values().forEach(ListenerContext::closeAll);
+                listeners.closeAll();
             }
         }, settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
         done.whenComplete((v, e) -> {
@@ -203,7 +227,7 @@ public final class Sidecar implements AutoCloseable {
     }
 
     private int openConnections() {
-        return listeners.values().stream().mapToInt(ListenerContext::openConnections).sum();
+        return listeners.openConnections();
     }
 
     ServerSettings settings() {
@@ -238,12 +262,21 @@ public final class Sidecar implements AutoCloseable {
         return snapshot.get();
     }
 
+    /** The xDS stream and what it applied, or null for a static configuration. */
+    XdsRuntime xds() {
+        return xds;
+    }
+
     /** Closes everything now: listeners, connections, admin, event loops. */
     @Override
     public void close() {
         state.set(Lifecycle.STOPPED);
-        serverChannels.values().forEach(ch -> ch.close().syncUninterruptibly());
-        listeners.values().forEach(ListenerContext::closeAll);
+        if (xds != null) {
+            xds.close();
+        }
+        if (listeners != null) {
+            listeners.closeAll();
+        }
         if (clusters != null) {
             clusters.closeIdleConnections();
         }

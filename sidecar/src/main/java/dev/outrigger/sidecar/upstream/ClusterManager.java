@@ -5,20 +5,24 @@ import dev.outrigger.sidecar.metrics.ProxyMetrics;
 import dev.outrigger.sidecar.transport.Transport;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The running clusters by name, built from a snapshot's cluster configs. */
+/**
+ * The running clusters by name. The map is immutable and replaced whole by {@link #update}, so a
+ * request looks a cluster up without a lock and keeps the one it found until it ends.
+ */
 public final class ClusterManager {
 
-    private final Map<String, UpstreamCluster> clusters;
+    private final ProxyMetrics metrics;
+    private final Transport transport;
+    private volatile Map<String, UpstreamCluster> clusters = Map.of();
 
     /** Creates the runtime state of every cluster in {@code configs}. */
     public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport) {
-        Map<String, UpstreamCluster> byName = new LinkedHashMap<>();
-        configs.values().stream()
-                .sorted((a, b) -> a.name().compareTo(b.name()))
-                .forEach(c -> byName.put(c.name(), new UpstreamCluster(c, metrics.cluster(c.name()), transport)));
-        this.clusters = Map.copyOf(byName);
+        this.metrics = metrics;
+        this.transport = transport;
+        update(configs);
     }
 
     /** The cluster named {@code name}, or null. */
@@ -26,13 +30,69 @@ public final class ClusterManager {
         return clusters.get(name);
     }
 
-    /** Every cluster. */
+    /** Every cluster, by name. */
     public Collection<UpstreamCluster> all() {
         return clusters.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    }
+
+    /**
+     * Makes {@code configs} the running clusters. A cluster whose configuration is unchanged
+     * stays as it is; one whose endpoints alone changed keeps its pools for the endpoints that
+     * stay; any other change builds a new cluster and retires the old one. Clusters not in
+     * {@code configs} retire: requests already routed to them finish, their connections close
+     * as they become idle. Called by one thread at a time (the configuration's).
+     *
+     * @return how many clusters were added, changed in place, replaced and removed
+     */
+    public synchronized UpdateCounts update(Map<String, ClusterConfig> configs) {
+        Map<String, UpstreamCluster> old = clusters;
+        Map<String, UpstreamCluster> next = new LinkedHashMap<>();
+        List<UpstreamCluster> retired = new java.util.ArrayList<>();
+        int added = 0;
+        int updated = 0;
+        int replaced = 0;
+        for (ClusterConfig c : configs.values()) {
+            UpstreamCluster existing = old.get(c.name());
+            if (existing == null) {
+                next.put(c.name(), new UpstreamCluster(c, metrics.cluster(c.name()), transport));
+                added++;
+            } else if (existing.config().equals(c)) {
+                next.put(c.name(), existing);
+            } else if (existing.config().sameExceptEndpoints(c)) {
+                existing.updateEndpoints(c);
+                next.put(c.name(), existing);
+                updated++;
+            } else {
+                next.put(c.name(), new UpstreamCluster(c, metrics.cluster(c.name()), transport));
+                retired.add(existing);
+                replaced++;
+            }
+        }
+        int removed = 0;
+        for (UpstreamCluster c : old.values()) {
+            if (!next.containsKey(c.name())) {
+                retired.add(c);
+                removed++;
+            }
+        }
+        clusters = Map.copyOf(next);
+        retired.forEach(UpstreamCluster::retire);
+        return new UpdateCounts(added, updated, replaced, removed);
     }
 
     /** Closes all idle pooled connections. */
     public void closeIdleConnections() {
         clusters.values().forEach(UpstreamCluster::closeIdle);
+    }
+
+    /**
+     * What one {@link #update} did.
+     *
+     * @param added new clusters
+     * @param updated clusters whose endpoints changed in place
+     * @param replaced clusters rebuilt because more than their endpoints changed
+     * @param removed clusters retired
+     */
+    public record UpdateCounts(int added, int updated, int replaced, int removed) {
     }
 }

@@ -28,6 +28,7 @@ public final class Http1ConnectionPool implements UpstreamPool, LoopPool {
     private final ArrayDeque<UpstreamExchange> waiters = new ArrayDeque<>();
     // Written by this loop only; read by other loops to decide whether to nudge this pool.
     private volatile int idleCount;
+    private boolean retired;
     private volatile int waiterCount;
 
     Http1ConnectionPool(UpstreamCluster cluster, EndpointState endpoint, EventLoop loop) {
@@ -118,7 +119,7 @@ public final class Http1ConnectionPool implements UpstreamPool, LoopPool {
             waiter.onUpstreamReady(c);
             return;
         }
-        if (cluster.hasWaitersElsewhere(this)) {
+        if (retired || cluster.hasWaitersElsewhere(this)) {
             // A connection cannot move to another event loop; closing it frees the slot for a loop that waits.
             c.close();
             return;
@@ -164,6 +165,12 @@ public final class Http1ConnectionPool implements UpstreamPool, LoopPool {
     @Override
     public boolean hasIdle() {
         return idleCount > 0;
+    }
+
+    @Override
+    public void retire() {
+        retired = true;
+        closeAllIdle();
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
     // Written by this loop only; read by other loops to decide whether to nudge this pool.
     private volatile int waiterCount;
     private volatile int idleCount;
+    private boolean retired;
 
     Http2ConnectionPool(UpstreamCluster cluster, EndpointState endpoint, EventLoop loop) {
         this.cluster = cluster;
@@ -210,6 +211,17 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
 
     long connectTimeoutNanos() {
         return cluster.config().connectTimeout().toNanos();
+    }
+
+    @Override
+    public void retire() {
+        retired = true;
+        closeAllIdle();
+    }
+
+    /** Whether the endpoint left its cluster: a connection that becomes idle closes. */
+    boolean isRetired() {
+        return retired;
     }
 
     @Override

@@ -180,6 +180,10 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void startIdleTimer() {
+        if (pool.isRetired() && activeStreams == 0) {
+            channel.close(); // the endpoint left its cluster: no reason to keep an idle connection
+            return;
+        }
         long nanos = pool.idleTimeoutNanos();
         if (nanos > 0 && idleTimer == null) {
             idleTimer = channel.eventLoop().schedule(() -> {

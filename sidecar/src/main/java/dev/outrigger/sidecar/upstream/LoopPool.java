@@ -25,4 +25,10 @@ interface LoopPool {
 
     /** Close every idle connection (the process is stopping). */
     void closeAllIdle();
+
+    /**
+     * The endpoint left its cluster (or the cluster was removed): close idle connections now and
+     * each busy one as soon as it carries nothing. Requests already waiting are still served.
+     */
+    void retire();
 }

@@ -11,7 +11,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,12 +22,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A running cluster: its endpoints with their counters, its load balancer, its limits, and one
  * connection pool per event loop per endpoint.
+ *
+ * <p>EDS replaces the endpoints in place ({@link #updateEndpoints}): the endpoint list and its
+ * balancer are one immutable {@link Members} value behind a volatile field, so a request reads
+ * them once without a lock. Endpoints that stay keep their pools; the pools of removed endpoints
+ * retire (idle connections close now, busy ones when their request ends).
  */
 public final class UpstreamCluster {
 
-    private final ClusterConfig config;
-    private final List<EndpointState> endpoints;
-    private final LoadBalancer loadBalancer;
+    private volatile ClusterConfig config;
+    private volatile Members members;
     private final ConnectionLimits limits;
     private final ClusterStats stats;
     private final Transport transport;
@@ -33,8 +40,7 @@ public final class UpstreamCluster {
 
     UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport) {
         this.config = config;
-        this.endpoints = LoadBalancers.endpointStates(config);
-        this.loadBalancer = LoadBalancers.create(config.lbPolicy(), endpoints);
+        this.members = Members.of(config, List.of());
         this.limits = new ConnectionLimits(config.pool());
         this.stats = stats;
         this.transport = transport;
@@ -52,14 +58,53 @@ public final class UpstreamCluster {
 
     /** The endpoints with their live counters. */
     public List<EndpointState> endpoints() {
-        return endpoints;
+        return members.endpoints();
     }
 
-    /** The load balancer. */
+    /** The load balancer over the endpoints now. */
     public LoadBalancer loadBalancer() {
-        return loadBalancer;
+        return members.loadBalancer();
     }
 
+    /**
+     * Replaces the endpoints with those of {@code newConfig}, which must differ from the current
+     * configuration in its endpoints only. Requests already sent finish on their endpoint.
+     */
+    void updateEndpoints(ClusterConfig newConfig) {
+        if (!config.sameExceptEndpoints(newConfig)) {
+            throw new IllegalArgumentException("cluster " + name() + " changed more than its endpoints");
+        }
+        Members old = members;
+        Members next = Members.of(newConfig, old.endpoints());
+        config = newConfig;
+        members = next;
+        Set<EndpointState> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(next.endpoints());
+        for (EndpointState e : old.endpoints()) {
+            if (!kept.contains(e)) {
+                retirePools(e);
+            }
+        }
+    }
+
+    /** The cluster was removed or replaced: every pool retires. */
+    void retire() {
+        for (EndpointState e : members.endpoints()) {
+            retirePools(e);
+        }
+    }
+
+    private void retirePools(EndpointState endpoint) {
+        for (Map.Entry<EventLoop, LoopPools> entry : poolsByLoop.entrySet()) {
+            LoopPools pools = entry.getValue();
+            entry.getKey().execute(() -> {
+                for (LoopPool p : pools.remove(endpoint)) {
+                    allPools.remove(p);
+                    p.retire();
+                }
+            });
+        }
+    }
     /** The cluster's meters. */
     public ClusterStats stats() {
         return stats;
@@ -113,21 +158,24 @@ public final class UpstreamCluster {
         // The arrays belong to one loop: only that loop reads or fills their slots.
         LoopPools pools = poolsByLoop.get(loop);
         if (pools == null) {
-            pools = poolsByLoop.computeIfAbsent(loop, l -> new LoopPools(endpoints.size()));
+            pools = poolsByLoop.computeIfAbsent(loop, l -> new LoopPools());
         }
-        int i = endpoint.index();
         if (http2) {
-            if (pools.http2[i] == null) {
-                pools.http2[i] = new Http2ConnectionPool(this, endpoint, loop);
-                allPools.add(pools.http2[i]);
+            Http2ConnectionPool p = pools.http2.get(endpoint);
+            if (p == null) {
+                p = new Http2ConnectionPool(this, endpoint, loop);
+                pools.http2.put(endpoint, p);
+                allPools.add(p);
             }
-            return pools.http2[i];
+            return p;
         }
-        if (pools.http1[i] == null) {
-            pools.http1[i] = new Http1ConnectionPool(this, endpoint, loop);
-            allPools.add(pools.http1[i]);
+        Http1ConnectionPool p = pools.http1.get(endpoint);
+        if (p == null) {
+            p = new Http1ConnectionPool(this, endpoint, loop);
+            pools.http1.put(endpoint, p);
+            allPools.add(p);
         }
-        return pools.http1[i];
+        return p;
     }
 
     /** Whether requests to this cluster may go out as HTTP/1.1 for a client speaking {@code downstreamHttp2}. */
@@ -178,14 +226,36 @@ public final class UpstreamCluster {
         }
     }
 
-    /** One loop's pools, by endpoint index. */
+    /** One loop's pools, by endpoint; only that loop reads or changes them. */
     private static final class LoopPools {
-        final Http1ConnectionPool[] http1;
-        final Http2ConnectionPool[] http2;
+        final Map<EndpointState, Http1ConnectionPool> http1 = new IdentityHashMap<>();
+        final Map<EndpointState, Http2ConnectionPool> http2 = new IdentityHashMap<>();
 
-        LoopPools(int endpoints) {
-            http1 = new Http1ConnectionPool[endpoints];
-            http2 = new Http2ConnectionPool[endpoints];
+        List<LoopPool> remove(EndpointState endpoint) {
+            List<LoopPool> removed = new java.util.ArrayList<>(2);
+            LoopPool a = http1.remove(endpoint);
+            LoopPool b = http2.remove(endpoint);
+            if (a != null) {
+                removed.add(a);
+            }
+            if (b != null) {
+                removed.add(b);
+            }
+            return removed;
+        }
+    }
+
+    /**
+     * The endpoints and the balancer over them, replaced together.
+     *
+     * @param endpoints every endpoint, serving or not
+     * @param loadBalancer picks among the serving ones
+     */
+    private record Members(List<EndpointState> endpoints, LoadBalancer loadBalancer) {
+
+        static Members of(ClusterConfig config, List<EndpointState> previous) {
+            List<EndpointState> states = LoadBalancers.endpointStates(config.endpoints(), previous);
+            return new Members(states, LoadBalancers.create(config.lbPolicy(), states));
         }
     }
 }

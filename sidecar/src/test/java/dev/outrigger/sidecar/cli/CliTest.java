@@ -219,7 +219,7 @@ class CliTest {
 
     @Test
     void runRefusesAnInvalidConfigWithFileLineAndField() throws Exception {
-        Path f = Files.writeString(dir.resolve("invalid.yaml"), config(15001, 8080).replace("type: STATIC", "type: EDS"));
+        Path f = Files.writeString(dir.resolve("invalid.yaml"), config(15001, 8080).replace("type: STATIC", "type: STRICT_DNS"));
         Process p = start("run", "--config", f.toString());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, p.exitValue());

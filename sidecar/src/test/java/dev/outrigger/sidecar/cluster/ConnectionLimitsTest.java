@@ -21,8 +21,7 @@ class ConnectionLimitsTest {
         for (int i = 0; i < n; i++) {
             eps[i] = new EndpointConfig("127.0.0.1", 8000 + i, 1);
         }
-        return LoadBalancers.endpointStates(new ClusterConfig("c", Duration.ofSeconds(1), LbPolicy.ROUND_ROBIN,
-                List.of(eps), ConnectionPoolSettings.DEFAULTS));
+        return LoadBalancers.endpointStates(List.of(eps), List.of());
     }
 
     @Test

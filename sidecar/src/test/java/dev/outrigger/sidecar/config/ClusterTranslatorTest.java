@@ -42,9 +42,11 @@ class ClusterTranslatorTest {
         assertEquals(Duration.ofMillis(250), c.connectTimeout());
         assertEquals(LbPolicy.ROUND_ROBIN, c.lbPolicy());
         assertEquals(List.of(
-                new EndpointConfig("10.0.0.1", 8080, 3),
+                new EndpointConfig("10.0.0.1", 8080, 3, EndpointConfig.HealthStatus.HEALTHY, 0,
+                        EndpointConfig.Locality.NONE),
                 new EndpointConfig("2001:db8::7", 8443, 1),
                 new EndpointConfig("10.0.0.2", 8080, 1)), c.endpoints());
+        assertEquals("", c.edsServiceName());
         assertEquals("[2001:db8::7]:8443", c.endpoints().get(1).hostPort());
     }
 
@@ -76,9 +78,7 @@ class ClusterTranslatorTest {
     @Test
     void onlyStaticDiscovery() {
         assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  type: STRICT_DNS\n"), C0 + ".type",
-                "STRICT_DNS is not supported yet (only STATIC)");
-        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  type: EDS\n"), C0 + ".type",
-                "EDS is not supported yet (only STATIC)");
+                "STRICT_DNS is not supported yet (STATIC or EDS)");
     }
 
     @Test
@@ -156,32 +156,65 @@ class ClusterTranslatorTest {
     }
 
     @Test
-    void onlyUnknownOrHealthyStatus() {
-        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "        health_status: DRAINING\n"),
-                EP0 + ".health_status", "DRAINING is not supported (UNKNOWN or HEALTHY)");
+    void healthStatusLocalityAndPriorityAreKept() throws Exception {
+        ClusterConfig c = cluster("""
+                - name: demo
+                  load_assignment:
+                    endpoints:
+                    - locality: { region: eu, zone: a }
+                      priority: 2
+                      lb_endpoints:
+                      - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 8081 } } }
+                        health_status: DRAINING
+                """);
+        EndpointConfig e = c.endpoints().get(0);
+        assertEquals(EndpointConfig.HealthStatus.DRAINING, e.health());
+        assertEquals(new EndpointConfig.Locality("eu", "a", ""), e.locality());
+        assertEquals(2, e.priority());
     }
 
     @Test
-    void localityAndPriorityAreNotSupportedYet() {
-        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "      locality: { zone: a }\n"),
-                C0 + ".load_assignment.endpoints[0].locality", "locality is not supported yet");
-        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "      priority: 1\n"),
-                C0 + ".load_assignment.endpoints[0].priority", "priority 1 is not supported yet (only 0)");
+    void priorityIsBounded() {
+        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "      priority: 128\n"),
+                C0 + ".load_assignment.endpoints[0].priority", "128 is out of range 0..127");
+    }
+
+    @Test
+    void duplicateEndpointsAreRejected() {
+        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "      - endpoint: { address: { socket_address: "
+                + "{ address: 127.0.0.1, port_value: 8081 } } }\n"),
+                EP0.replace("lb_endpoints[0]", "lb_endpoints[1]") + ".endpoint",
+                "duplicate endpoint 127.0.0.1:8081 (also " + EP0 + ")");
+    }
+
+    @Test
+    void edsClustersNeedAdsAndNameTheirServiceName() {
+        String eds = """
+                - name: reviews
+                  type: EDS
+                  eds_cluster_config: { eds_config: { ads: {} }, service_name: reviews-v1 }
+                """;
+        assertRejected(withClusters(eds), C0 + ".type", "EDS needs dynamic_resources.ads_config: endpoints come over ADS");
+        assertRejected(withClusters(eds.replace("ads: {}", "path: /x")), C0 + ".eds_cluster_config.eds_config.path",
+                "only ads is supported: every dynamic resource comes over the ADS stream of "
+                        + "dynamic_resources.ads_config");
+        assertRejected(withClusters(eds + "  load_assignment: { cluster_name: x }\n"), C0 + ".load_assignment",
+                "an EDS cluster takes its endpoints from EDS; remove it");
     }
 
     @Test
     void unsupportedClusterFieldsAreNamed() {
         assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  outlier_detection: { consecutive_5xx: 3 }\n"),
                 C0 + ".outlier_detection", "field is not supported by Outrigger (supported here: circuit_breakers,"
-                        + " connect_timeout, http2_protocol_options, lb_policy, load_assignment, name, type,"
-                        + " typed_extension_protocol_options)");
+                        + " connect_timeout, eds_cluster_config, http2_protocol_options, lb_policy, load_assignment,"
+                        + " name, type, typed_extension_protocol_options)");
     }
 
     @Test
-    void unsupportedEndpointFieldsAreNamed() {
-        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "        metadata: { filter_metadata: { a: {} } }\n"),
-                EP0 + ".metadata",
-                "field is not supported by Outrigger (supported here: endpoint, health_status, load_balancing_weight)");
+    void unsupportedEndpointFieldsAreNamed() throws Exception {
+        // metadata is for filters that read it (subset balancing, say): accepted, and it changes nothing.
+        assertEquals(1, cluster(TestBootstraps.DEMO_CLUSTER + "        metadata: { filter_metadata: { a: {} } }\n")
+                .endpoints().size());
         assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER.replace("- endpoint: {", "- endpoint: { hostname: a,")),
                 EP0 + ".endpoint.hostname", "field is not supported by Outrigger (supported here: address)");
     }

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
                     type: STRICT_DNS
                 """);
         ConfigFileException e = assertThrows(ConfigFileException.class, () -> ConfigLoader.load(file));
-        assertEquals(file + ":5: static_resources.clusters[0].type: STRICT_DNS is not supported yet (only STATIC)",
+        assertEquals(file + ":5: static_resources.clusters[0].type: STRICT_DNS is not supported yet (STATIC or EDS)",
                 e.getMessage());
     }
 

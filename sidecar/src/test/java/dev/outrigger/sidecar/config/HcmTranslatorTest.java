@@ -132,15 +132,20 @@ class HcmTranslatorTest {
     @Test
     void routeConfigIsRequired() {
         assertRejected(withHcm("stat_prefix: out\n" + ROUTER), HCM + ".route_config",
-                "required: give the routes inline (rds and scoped_routes are not supported yet)");
+                "required: give the routes inline, or name them with rds");
     }
 
     @Test
-    void rdsAndScopedRoutesAreNotSupportedYet() {
+    void rdsNeedsAdsAndScopedRoutesAreNotSupported() {
         assertRejected(withHcm("stat_prefix: out\nrds: { route_config_name: r, config_source: { ads: {} } }\n" + ROUTER),
-                HCM + ".rds", "rds is not supported yet; give the routes inline in route_config");
+                HCM + ".rds", "rds needs dynamic_resources.ads_config: routes come over ADS");
+        assertRejected(withHcm("stat_prefix: out\nrds: { route_config_name: r, config_source: { path: /x } }\n"
+                + ROUTER), HCM + ".rds.config_source.path", "only ads is supported: every dynamic resource comes "
+                + "over the ADS stream of dynamic_resources.ads_config");
+        assertRejected(withHcm("stat_prefix: out\nrds: { config_source: { ads: {} } }\n" + ROUTER),
+                HCM + ".rds.route_config_name", "required");
         assertRejected(withHcm("stat_prefix: out\nscoped_routes: { name: s }\n" + ROUTER),
-                HCM + ".scoped_routes", "scoped_routes is not supported yet; give the routes inline in route_config");
+                HCM + ".scoped_routes", "scoped_routes is not supported; give the routes in route_config or by rds");
     }
 
     @Test
@@ -267,7 +272,7 @@ class HcmTranslatorTest {
         assertRejected(withHcm("stat_prefix: out\nstream_idle_timeout: 10s\n" + ROUTES + ROUTER),
                 HCM + ".stream_idle_timeout", "field is not supported by Outrigger (supported here: codec_type,"
                         + " common_http_protocol_options, generate_request_id, http2_protocol_options, http_filters,"
-                        + " max_request_headers_kb, preserve_external_request_id, route_config, server_name,"
+                        + " max_request_headers_kb, preserve_external_request_id, rds, route_config, server_name,"
                         + " skip_xff_append, stat_prefix, upgrade_configs, use_remote_address)");
     }
 

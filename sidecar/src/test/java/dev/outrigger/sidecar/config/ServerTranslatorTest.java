@@ -157,9 +157,10 @@ class ServerTranslatorTest {
     @Test
     void unsupportedBootstrapFieldsAreRejected() {
         String supported = "field is not supported by Outrigger"
-                + " (supported here: admin, bootstrap_extensions, node, static_resources)";
+                + " (supported here: admin, bootstrap_extensions, dynamic_resources, node, static_resources)";
         assertRejected("stats_flush_interval: 5s\n", "stats_flush_interval", supported);
-        assertRejected("dynamic_resources: { ads_config: { api_type: GRPC } }\n", "dynamic_resources", supported);
+        assertRejected("dynamic_resources: { ads_config: { api_type: GRPC } }\n", "dynamic_resources.ads_config.grpc_services",
+                "exactly one gRPC service is required, got 0");
         assertRejected("overload_manager: {}\n", "overload_manager", supported);
     }
 

@@ -1,0 +1,111 @@
+package dev.outrigger.sidecar.xds;
+
+import com.google.common.net.InetAddresses;
+import dev.outrigger.sidecar.listener.ListenerConfig;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Listeners from LDS: the latest version of each, and the version bound now. A version warms
+ * until every RDS route configuration it names has arrived (or is known not to exist); the bound
+ * version serves meanwhile. Not thread-safe: the applier calls it under its lock.
+ */
+final class ListenerWarming {
+
+    private final Map<String, ListenerConfig> staticListeners;
+    private final Map<String, ListenerConfig> latest = new LinkedHashMap<>();
+    private final Map<String, ListenerConfig> bound = new LinkedHashMap<>();
+    /** Versions that failed to bind: not retried until a new version arrives. */
+    private final Map<String, ListenerConfig> failed = new LinkedHashMap<>();
+    private final InetSocketAddress admin;
+
+    ListenerWarming(List<ListenerConfig> staticListeners, InetSocketAddress admin) {
+        Map<String, ListenerConfig> byName = new LinkedHashMap<>();
+        staticListeners.forEach(l -> byName.put(l.name(), l));
+        this.staticListeners = Map.copyOf(byName);
+        this.admin = admin;
+    }
+
+    /** Why LDS may not deliver {@code listener}, or null if it may. */
+    String refusal(ListenerConfig listener, Map<String, ListenerConfig> sameResponse) {
+        if (staticListeners.containsKey(listener.name())) {
+            return "a static listener of the bootstrap has this name; LDS cannot replace it";
+        }
+        InetSocketAddress address = listener.address();
+        if (admin != null && ListenerConfig.addressesClash(address, admin)) {
+            return "address " + show(address) + " clashes with the admin endpoint";
+        }
+        List<ListenerConfig> others = new ArrayList<>(staticListeners.values());
+        others.addAll(latest.values());
+        others.addAll(bound.values());
+        others.addAll(sameResponse.values());
+        for (ListenerConfig other : others) {
+            if (!other.name().equals(listener.name()) && ListenerConfig.addressesClash(address, other.address())) {
+                return "address " + show(address) + " clashes with listener \"" + other.name() + "\" at "
+                        + show(other.address());
+            }
+        }
+        return null;
+    }
+
+    void put(ListenerConfig listener) {
+        latest.put(listener.name(), listener);
+    }
+
+    /** {@code listener} could not be bound. */
+    void failed(ListenerConfig listener) {
+        failed.put(listener.name(), listener);
+    }
+
+    /** Forgets {@code name}; true if a version of it was bound. */
+    boolean remove(String name) {
+        latest.remove(name);
+        failed.remove(name);
+        return bound.remove(name) != null;
+    }
+
+    /** {@code listener} is bound now. */
+    void bound(ListenerConfig listener) {
+        bound.put(listener.name(), listener);
+    }
+
+    /** Latest versions not bound yet whose routes have all arrived. */
+    List<ListenerConfig> readyToBind() {
+        List<ListenerConfig> ready = new ArrayList<>();
+        for (ListenerConfig l : latest.values()) {
+            if (bound.get(l.name()) != l && failed.get(l.name()) != l && l.routesReady()) {
+                ready.add(l);
+            }
+        }
+        return ready;
+    }
+
+    /** Whether every listener's latest version is bound (or has been tried). */
+    boolean allWarm() {
+        for (ListenerConfig l : latest.values()) {
+            if (bound.get(l.name()) != l && !l.routesReady()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RDS names every listener needs: static ones, latest versions, and bound versions still serving. */
+    Set<String> rdsNames() {
+        Set<String> names = new TreeSet<>();
+        staticListeners.values().forEach(l -> names.addAll(l.rdsNames()));
+        latest.values().forEach(l -> names.addAll(l.rdsNames()));
+        bound.values().forEach(l -> names.addAll(l.rdsNames()));
+        return names;
+    }
+
+    private static String show(InetSocketAddress a) {
+        String host = InetAddresses.toAddrString(a.getAddress());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

@@ -15,6 +15,9 @@ public interface AdminBackend {
     /** The active configuration as Envoy {@code ConfigDump} JSON. */
     String configDumpJson();
 
+    /** The control-plane stream and what each resource type last ACKed or NACKed, as JSON. */
+    String configStatusJson();
+
     /** Every cluster with its endpoints and their counters. */
     ClustersStatus clusters();
 

@@ -29,7 +29,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               GET  /healthz            200 while the process is alive
               GET  /server_info        version, state, uptime (JSON)
               GET  /stats/prometheus   metrics in Prometheus text format
-              GET  /config_dump        active configuration (Envoy ConfigDump JSON)
+              GET  /config_dump        configuration, each dynamic resource with its version,
+                                       when it was received and when applied (Envoy ConfigDump JSON)
+              GET  /config_status      control-plane stream: state, per type the last ACKed
+                                       version and the last NACK with its reason (JSON)
               GET  /clusters           endpoints and counters (?format=json for JSON)
               POST /drain              stop accepting, finish in-flight requests, exit
             """;
@@ -76,6 +79,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/stats/prometheus" -> send(ctx, request, HttpResponseStatus.OK, PROMETHEUS,
                     backend.prometheusScrape());
             case "/config_dump" -> send(ctx, request, HttpResponseStatus.OK, JSON, backend.configDumpJson());
+            case "/config_status" -> send(ctx, request, HttpResponseStatus.OK, JSON, backend.configStatusJson());
             case "/clusters" -> {
                 List<String> format = uri.parameters().get("format");
                 if (format != null && format.contains("json")) {

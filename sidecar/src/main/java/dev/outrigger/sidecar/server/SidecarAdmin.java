@@ -6,6 +6,8 @@ import dev.outrigger.proto.admin.v1.ClustersStatus;
 import dev.outrigger.proto.admin.v1.EndpointStatus;
 import dev.outrigger.proto.admin.v1.ServerInfo;
 import dev.outrigger.sidecar.admin.AdminBackend;
+import dev.outrigger.sidecar.admin.ConfigStatusJson;
+import dev.outrigger.sidecar.config.DynamicConfigDumps;
 import dev.outrigger.sidecar.cluster.EndpointState;
 import dev.outrigger.sidecar.upstream.ClusterManager;
 import dev.outrigger.sidecar.upstream.UpstreamCluster;
@@ -45,7 +47,18 @@ final class SidecarAdmin implements AdminBackend {
 
     @Override
     public String configDumpJson() {
-        return sidecar.snapshot().configDumpJson();
+        XdsRuntime xds = sidecar.xds();
+        String base = sidecar.snapshot().configDumpJson();
+        return xds == null ? base : DynamicConfigDumps.render(base, xds.applier().resources());
+    }
+
+    @Override
+    public String configStatusJson() {
+        XdsRuntime xds = sidecar.xds();
+        if (xds == null) {
+            return ConfigStatusJson.staticConfig(sidecar.configPath() == null ? "" : sidecar.configPath());
+        }
+        return ConfigStatusJson.ads(xds.target(), xds.nodeId(), xds.applier().initialized(), xds.status());
     }
 
     @Override
@@ -66,7 +79,7 @@ final class SidecarAdmin implements AdminBackend {
                         .setAddress(e.config().address())
                         .setPort(e.config().port())
                         .setWeight(e.config().weight())
-                        .setHealthStatus("HEALTHY")
+                        .setHealthStatus(e.config().health().name())
                         .setCxActive(e.activeConnections())
                         .setCxTotal(e.connectionsTotal())
                         .setCxConnectFail(e.connectFailures())

@@ -29,11 +29,23 @@ final class XdsRuntime implements AutoCloseable {
     private final EventLoopGroup group;
     private final XdsClient client;
     private final XdsConfigApplier applier;
+    private final AdsSettings settings;
 
-    private XdsRuntime(EventLoopGroup group, XdsClient client, XdsConfigApplier applier) {
+    private XdsRuntime(EventLoopGroup group, XdsClient client, XdsConfigApplier applier, AdsSettings settings) {
         this.group = group;
         this.client = client;
         this.applier = applier;
+        this.settings = settings;
+    }
+
+    /** The control plane's address. */
+    String target() {
+        return settings.target();
+    }
+
+    /** The node id sent to it. */
+    String nodeId() {
+        return settings.options().node().getId();
     }
 
     /** Opens the ADS stream described by {@code bootstrap.ads()} and applies what it delivers to {@code plane}. */
@@ -64,7 +76,7 @@ final class XdsRuntime implements AutoCloseable {
         applier.start(client::subscribe, ads.options().initialFetchTimeout());
         client.start();
         log.info("ADS ({}) to {} as node '{}'", ads.options().apiType(), ads.target(), ads.options().node().getId());
-        return new XdsRuntime(group, client, applier);
+        return new XdsRuntime(group, client, applier, ads);
     }
 
     /** The stream's state and each type's versions. */

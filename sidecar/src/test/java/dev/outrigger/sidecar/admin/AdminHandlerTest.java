@@ -42,6 +42,11 @@ class AdminHandlerTest {
         }
 
         @Override
+        public String configStatusJson() {
+            return "{\"source\": \"static\"}";
+        }
+
+        @Override
         public ClustersStatus clusters() {
             return ClustersStatus.newBuilder().addClusters(ClusterStatus.newBuilder().setName("c").setLbPolicy("ROUND_ROBIN")
                     .addEndpoints(EndpointStatus.newBuilder().setAddress("::1").setPort(80).setRqTotal(7)
@@ -117,6 +122,16 @@ class AdminHandlerTest {
     void unknownPathListsTheEndpoints() {
         FullHttpResponse r = call(HttpMethod.GET, "/nope");
         assertEquals(404, r.status().code());
-        assertTrue(body(r).contains("/stats/prometheus"));
+        String body = body(r);
+        assertTrue(body.contains("/stats/prometheus"));
+        assertTrue(body.contains("/config_status"));
+    }
+
+    @Test
+    void configStatusIsServedAsJson() {
+        FullHttpResponse r = call(HttpMethod.GET, "/config_status");
+        assertEquals(200, r.status().code());
+        assertEquals("application/json", r.headers().get("content-type"));
+        assertEquals("{\"source\": \"static\"}", body(r));
     }
 }

@@ -1,4 +1,4 @@
-package dev.outrigger.sidecar.xds;
+package dev.outrigger.sidecar.snapshot;
 
 import com.google.protobuf.Message;
 import dev.outrigger.xds.client.XdsResource;
@@ -47,25 +47,25 @@ public final class ResourceLog {
     private final Map<Kind, Map<String, Entry>> entries = new ConcurrentHashMap<>();
 
     /** {@code resource} arrived and is not serving yet. */
-    void received(Kind kind, XdsResource<?> resource) {
+    public void received(Kind kind, XdsResource<?> resource) {
         byKind(kind).put(resource.name(), new Entry(resource.name(), resource.version(), resource.message(),
                 resource.receivedAt(), null, null));
     }
 
     /** The held version of {@code name} now serves; returns its entry, or null if none is held. */
-    Entry applied(Kind kind, String name, Instant at) {
+    public Entry applied(Kind kind, String name, Instant at) {
         return byKind(kind).computeIfPresent(name, (n, e) -> e.applied() ? e
                 : new Entry(e.name(), e.version(), e.message(), e.receivedAt(), at, null));
     }
 
     /** The held version of {@code name} could not be applied. */
-    void failed(Kind kind, String name, String error) {
+    public void failed(Kind kind, String name, String error) {
         byKind(kind).computeIfPresent(name, (n, e) -> new Entry(e.name(), e.version(), e.message(), e.receivedAt(),
                 null, error));
     }
 
     /** {@code name} is gone. */
-    void removed(Kind kind, String name) {
+    public void removed(Kind kind, String name) {
         byKind(kind).remove(name);
     }
 

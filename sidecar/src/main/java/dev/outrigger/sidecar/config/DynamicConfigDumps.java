@@ -1,0 +1,130 @@
+package dev.outrigger.sidecar.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.outrigger.sidecar.snapshot.ResourceLog;
+import dev.outrigger.sidecar.snapshot.ResourceLog.Entry;
+import dev.outrigger.sidecar.snapshot.ResourceLog.Kind;
+import dev.outrigger.xds.EnvoyTypes;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+
+/**
+ * {@code /config_dump} with the resources a control plane delivered, in Envoy's layout
+ * ({@code dynamic_listeners} with {@code active_state}/{@code warming_state}/{@code error_state},
+ * {@code dynamic_active_clusters}, {@code dynamic_warming_clusters}, {@code dynamic_route_configs},
+ * {@code dynamic_endpoint_configs}, {@code dynamic_active_secrets}). Each dynamic entry also says
+ * when it was received and when it was applied ({@code received_at}, {@code applied_at}): the
+ * question Envoy's dump leaves open. Private keys are redacted.
+ */
+public final class DynamicConfigDumps {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String ADMIN = "type.googleapis.com/envoy.admin.v3.";
+
+    private DynamicConfigDumps() {
+    }
+
+    /** The static dump {@code staticDump} with every resource in {@code log} added. */
+    public static String render(String staticDump, ResourceLog log) {
+        try {
+            ObjectNode root = (ObjectNode) MAPPER.readTree(staticDump);
+            ArrayNode configs = (ArrayNode) root.get("configs");
+            ObjectNode clusters = section(configs, "ClustersConfigDump");
+            ArrayNode active = clusters.putArray("dynamic_active_clusters");
+            ArrayNode warming = clusters.putArray("dynamic_warming_clusters");
+            for (Entry e : log.all(Kind.CLUSTER)) {
+                (e.applied() ? active : warming).add(versioned(e, "cluster"));
+            }
+            ObjectNode listeners = section(configs, "ListenersConfigDump");
+            ArrayNode dynamicListeners = listeners.putArray("dynamic_listeners");
+            for (Entry e : log.all(Kind.LISTENER)) {
+                ObjectNode l = dynamicListeners.addObject();
+                l.put("name", e.name());
+                if (e.error() != null) {
+                    ObjectNode error = l.putObject("error_state");
+                    error.set("failed_configuration", resource(e.message()));
+                    error.put("last_update_attempt", e.receivedAt().toString());
+                    error.put("details", e.error());
+                } else {
+                    l.set(e.applied() ? "active_state" : "warming_state", versioned(e, "listener"));
+                }
+            }
+            ArrayNode routes = section(configs, "RoutesConfigDump").putArray("dynamic_route_configs");
+            log.all(Kind.ROUTE).forEach(e -> routes.add(versioned(e, "route_config")));
+            ObjectNode endpoints = configs.addObject();
+            endpoints.put("@type", ADMIN + "EndpointsConfigDump");
+            ArrayNode eds = endpoints.putArray("dynamic_endpoint_configs");
+            log.all(Kind.ENDPOINTS).forEach(e -> eds.add(versioned(e, "endpoint_config")));
+            ObjectNode secrets = configs.addObject();
+            secrets.put("@type", ADMIN + "SecretsConfigDump");
+            ArrayNode sds = secrets.putArray("dynamic_active_secrets");
+            for (Entry e : log.all(Kind.SECRET)) {
+                ObjectNode s = versioned(new Entry(e.name(), e.version(), redact(e.message()), e.receivedAt(),
+                        e.appliedAt(), e.error()), "secret");
+                s.put("name", e.name());
+                sds.add(s);
+            }
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render /config_dump", e);
+        }
+    }
+
+    private static ObjectNode section(ArrayNode configs, String type) {
+        for (JsonNode n : configs) {
+            if (n.path("@type").asText().equals(ADMIN + type)) {
+                return (ObjectNode) n;
+            }
+        }
+        ObjectNode created = configs.addObject();
+        created.put("@type", ADMIN + type);
+        return created;
+    }
+
+    private static ObjectNode versioned(Entry e, String field) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("version_info", e.version());
+        n.set(field, resource(e.message()));
+        if (e.applied()) {
+            n.put("last_updated", e.appliedAt().toString());
+        }
+        n.put("received_at", e.receivedAt().toString());
+        n.put("applied_at", e.applied() ? e.appliedAt().toString() : null);
+        return n;
+    }
+
+    private static JsonNode resource(Message message) {
+        try {
+            Any any = Any.pack(message);
+            String json = JsonFormat.printer()
+                    .usingTypeRegistry(EnvoyTypes.typeRegistryFor(any))
+                    .preservingProtoFieldNames()
+                    .print(any);
+            return MAPPER.readTree(json);
+        } catch (InvalidProtocolBufferException | JsonProcessingException e) {
+            ObjectNode n = MAPPER.createObjectNode();
+            n.put("@type", EnvoyTypes.typeUrl(message.getDescriptorForType()));
+            n.put("error", "cannot print: " + e.getMessage());
+            return n;
+        }
+    }
+
+    // As Envoy does: the key never leaves the process.
+    private static Message redact(Message message) {
+        if (!(message instanceof Secret secret) || !secret.hasTlsCertificate()
+                || !secret.getTlsCertificate().hasPrivateKey()) {
+            return message;
+        }
+        Secret.Builder b = secret.toBuilder();
+        b.getTlsCertificateBuilder().setPrivateKey(DataSource.newBuilder().setInlineString("[redacted]"));
+        return b.build();
+    }
+}

@@ -78,7 +78,8 @@ final class DynamicResourcesTranslator {
                     + "plane tells sidecars apart by it (set it here, with --node-id or OUTRIGGER_NODE_ID)");
         }
         XdsClientOptions options = new XdsClientOptions(withUserAgent(node), apiType, timeout,
-                XdsClientOptions.DEFAULT_BACKOFF_BASE, XdsClientOptions.DEFAULT_BACKOFF_MAX);
+                XdsClientOptions.DEFAULT_BACKOFF_BASE, XdsClientOptions.DEFAULT_BACKOFF_MAX)
+                .withNodeOnFirstRequestOnly(ads.getSetNodeOnFirstMessageOnly());
         if (service.hasEnvoyGrpc()) {
             FieldPath at = servicePath.field("envoy_grpc");
             FieldCheck.only(service.getEnvoyGrpc(), at, "cluster_name");

@@ -196,11 +196,13 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
      */
     private Map<String, String> bindReady(Set<String> reportFor) {
         Map<String, String> failures = new LinkedHashMap<>();
+        boolean replaced = false;
         for (ListenerConfig l : listeners.readyToBind()) {
             String error = plane.putListener(l);
             if (error == null) {
                 listeners.bound(l);
                 applied(Kind.LISTENER, l.name());
+                replaced = true;
             } else {
                 listeners.failed(l);
                 resources.failed(Kind.LISTENER, l.name(), error);
@@ -209,6 +211,10 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
                     failures.put(l.name(), error);
                 }
             }
+        }
+        if (replaced) {
+            // A version that stopped serving may have been the last to use some route configuration.
+            updateSubscriptions();
         }
         return failures;
     }

@@ -36,10 +36,15 @@ abstract class AdsStream {
     /** Cancels the call; the stream is no longer current when this is called. */
     abstract void cancel(String why);
 
-    /** True once per stream, for the request that carries the node. */
+    /**
+     * Whether the next request carries the node: the first of each stream always; later ones
+     * too unless {@link XdsClientOptions#nodeOnFirstRequestOnly()}, as Envoy's default
+     * ({@code set_node_on_first_message_only: false}) does, because servers such as
+     * java-control-plane look up the node's snapshot from every request.
+     */
     final boolean takeNode() {
         if (nodeSent) {
-            return false;
+            return !controller.options().nodeOnFirstRequestOnly();
         }
         nodeSent = true;
         return true;

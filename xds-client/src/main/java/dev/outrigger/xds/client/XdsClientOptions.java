@@ -13,9 +13,11 @@ import java.util.Objects;
  *     hears it does not exist (Envoy's {@code initial_fetch_timeout}, 15 s by default); zero disables
  * @param backoffBase the first reconnect delay
  * @param backoffMax the largest reconnect delay
+ * @param nodeOnFirstRequestOnly send the node on a stream's first request only (Envoy's
+ *     {@code set_node_on_first_message_only}); by default every request carries it
  */
 public record XdsClientOptions(Node node, ApiType apiType, Duration initialFetchTimeout, Duration backoffBase,
-        Duration backoffMax) {
+        Duration backoffMax, boolean nodeOnFirstRequestOnly) {
 
     /** Envoy's default {@code initial_fetch_timeout}. */
     public static final Duration DEFAULT_INITIAL_FETCH_TIMEOUT = Duration.ofSeconds(15);
@@ -23,6 +25,17 @@ public record XdsClientOptions(Node node, ApiType apiType, Duration initialFetch
     public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(500);
     /** Largest reconnect delay, as Envoy's gRPC streams use. */
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
+
+    /** Options that send the node on every request. */
+    public XdsClientOptions(Node node, ApiType apiType, Duration initialFetchTimeout, Duration backoffBase,
+            Duration backoffMax) {
+        this(node, apiType, initialFetchTimeout, backoffBase, backoffMax, false);
+    }
+
+    /** These options with the node sent on the first request of a stream only, or on every one. */
+    public XdsClientOptions withNodeOnFirstRequestOnly(boolean value) {
+        return new XdsClientOptions(node, apiType, initialFetchTimeout, backoffBase, backoffMax, value);
+    }
 
     public XdsClientOptions {
         Objects.requireNonNull(node, "node");

@@ -26,12 +26,11 @@ import java.util.stream.Collectors;
  */
 final class ControlPlane implements AutoCloseable {
 
-    // SimpleCache hashes the node of every request to find its group, while the client sends
-    // the node on a stream's first request only (as the xDS protocol allows): grouped by node
-    // id, every ACK would land in the group of the empty node and never see a new snapshot.
-    private static final String GROUP = "everyone";
+    // Grouped by node id, as real control planes do: SimpleCache hashes the node of every
+    // request, so this also proves the client sends the node on every request by default.
+    private static final String GROUP = XdsClientScenariosTest.NODE_ID;
 
-    private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+    private final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
     private final List<Seen> requests = new CopyOnWriteArrayList<>();
     private final List<Seen.Sent> responses = new CopyOnWriteArrayList<>();
     private final List<Long> opened = new CopyOnWriteArrayList<>();

@@ -157,7 +157,7 @@ class ScriptedResponsesTest {
         client.watch(TestTypes.LISTENERS, listeners);
         await("LDS request", () -> !server.requests(TestTypes.LISTENER_URL).isEmpty());
         Seen lds = server.requests(TestTypes.LISTENER_URL).get(0);
-        assertFalse(lds.hasNode(), "the node went with the stream's first request");
+        assertTrue(lds.hasNode(), "by default every request carries the node");
         respond(TestTypes.LISTENER_URL, "1", "l1", listener("l", "in"));
         awaitAck(TestTypes.LISTENER_URL, "l1");
         assertEquals(Map.of("l", "in"), listeners.view());

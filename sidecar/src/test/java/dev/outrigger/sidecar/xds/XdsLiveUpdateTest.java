@@ -1,0 +1,158 @@
+package dev.outrigger.sidecar.xds;
+
+import static dev.outrigger.sidecar.xds.XdsFixture.NODE;
+import static dev.outrigger.sidecar.xds.XdsFixture.await;
+import static dev.outrigger.sidecar.xds.XdsResources.edsCluster;
+import static dev.outrigger.sidecar.xds.XdsResources.endpoints;
+import static dev.outrigger.sidecar.xds.XdsResources.httpListener;
+import static dev.outrigger.sidecar.xds.XdsResources.routes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.testing.LeakDetectionExtension;
+import dev.outrigger.testing.Reply;
+import dev.outrigger.testing.TestUpstream;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a new snapshot must not do: fail a request already in flight, drop the socket of a
+ * listener whose address stays, or wait forever for a resource the control plane never sends.
+ */
+@ExtendWith(LeakDetectionExtension.class)
+class XdsLiveUpdateTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    /** A request that started on the old routes and endpoints finishes there, after both changed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void inFlightRequestsFinishOnTheSnapshotTheyStartedWith(String api) throws Exception {
+        TestUpstream slow = keep(TestUpstream.start("slow", r -> Reply.ok("slow").delay(Duration.ofMillis(1500))));
+        TestUpstream fresh = keep(TestUpstream.named("fresh"));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        Listener out = httpListener("out", 0, "routes");
+        cp.set(NODE, Snapshot.create(List.of(edsCluster("svc")), List.of(endpoints("svc", slow.port())), List.of(out),
+                List.of(routes("routes", Map.of("/", "svc"))), List.of(), "1"));
+        XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
+        f.awaitReady();
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return f.get("out", "/slow");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await("request reached the slow endpoint", () -> slow.requestsStarted() == 1);
+        // The endpoint leaves, and the routes now point at another cluster.
+        cp.set(NODE, Snapshot.create(List.of(edsCluster("svc"), edsCluster("other")),
+                List.of(endpoints("svc", fresh.port()), endpoints("other", fresh.port())), List.of(out),
+                List.of(routes("routes", Map.of("/", "other"))), List.of(), "2"));
+        f.awaitBody("out", "/", "fresh");
+        HttpResponse<String> r = inFlight.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertEquals("slow", r.body());
+    }
+
+    /**
+     * An LDS update of a listener on a fixed port keeps its socket: clients connecting without
+     * pause are never refused, and no request fails while old connections drain.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void aListenerUpdateOnTheSameAddressKeepsItsSocket(String api) throws Exception {
+        TestUpstream a = keep(TestUpstream.named("A"));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Listener v1 = httpListener("out", port, "routes");
+        Listener v2 = httpListener("out", port, "routes", "out-v2");
+        cp.set(NODE, Snapshot.create(List.of(edsCluster("svc")), List.of(endpoints("svc", a.port())), List.of(v1),
+                List.of(routes("routes", Map.of("/", "svc"))), List.of(), "1"));
+        XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
+        f.awaitReady();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong ok = new AtomicLong();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread load = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    HttpResponse<String> r = f.get("out", "/");
+                    if (r.statusCode() == 200) {
+                        ok.incrementAndGet();
+                    } else {
+                        failures.add(r.statusCode() + " " + r.body());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }
+        });
+        load.start();
+        try {
+            await("load flows", () -> ok.get() > 50);
+            cp.set(NODE, Snapshot.create(List.of(edsCluster("svc")), List.of(endpoints("svc", a.port())), List.of(v2),
+                    List.of(routes("routes", Map.of("/", "svc"))), List.of(), "2"));
+            await("listener updated", () -> f.admin("/config_dump").contains("\"stat_prefix\" : \"out-v2\""));
+            long after = ok.get();
+            await("requests after the update", () -> ok.get() > after + 50);
+        } finally {
+            running.set(false);
+            load.join();
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(port, f.sidecar.listenerAddress("out").getPort());
+    }
+
+    /**
+     * A route configuration the control plane never sends: after the initial fetch timeout the
+     * listener serves without it (404, as Envoy) and the sidecar is ready.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void aResourceThatNeverArrivesStopsBlockingAfterTheInitialFetchTimeout(String api) throws Exception {
+        TestUpstream a = keep(TestUpstream.named("A"));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        cp.set(NODE, Snapshot.create(List.of(edsCluster("svc")), List.of(endpoints("svc", a.port())),
+                List.of(httpListener("out", 0, "missing")), List.of(), List.of(), "1"));
+        XdsFixture f = keep(XdsFixture.start(cp, dir, api, "1s"));
+        assertEquals(503, f.adminResponse("/ready").statusCode(), "warming: not ready");
+        f.awaitReady();
+        HttpResponse<String> r = f.get("out", "/");
+        assertEquals(404, r.statusCode());
+        assertTrue(f.admin("/clusters").contains("svc::127.0.0.1:" + a.port()));
+    }
+}

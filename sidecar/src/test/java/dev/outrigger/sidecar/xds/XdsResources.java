@@ -1,0 +1,120 @@
+package dev.outrigger.sidecar.xds;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import java.util.Map;
+
+/** Envoy resources as a control plane would send them, for the xDS tests. */
+final class XdsResources {
+
+    private static final ConfigSource ADS = ConfigSource.newBuilder()
+            .setAds(AggregatedConfigSource.getDefaultInstance()).build();
+
+    private XdsResources() {
+    }
+
+    /** An EDS cluster whose endpoints are requested as {@code name}. */
+    static Cluster edsCluster(String name) {
+        return Cluster.newBuilder()
+                .setName(name)
+                .setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+                .build();
+    }
+
+    /** Endpoints for {@code name}: loopback ports. */
+    static ClusterLoadAssignment endpoints(String name, int... ports) {
+        LocalityLbEndpoints.Builder group = LocalityLbEndpoints.newBuilder();
+        for (int port : ports) {
+            group.addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(
+                    address(port))));
+        }
+        return ClusterLoadAssignment.newBuilder().setClusterName(name).addEndpoints(group).build();
+    }
+
+    static Address address(int port) {
+        return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
+                .setAddress("127.0.0.1").setPortValue(port)).build();
+    }
+
+    /** A route configuration sending each path prefix to its cluster, in map order. */
+    static RouteConfiguration routes(String name, Map<String, String> prefixToCluster) {
+        VirtualHost.Builder vh = VirtualHost.newBuilder().setName("all").addDomains("*");
+        prefixToCluster.forEach((prefix, cluster) -> vh.addRoutes(Route.newBuilder()
+                .setMatch(RouteMatch.newBuilder().setPrefix(prefix))
+                .setRoute(RouteAction.newBuilder().setCluster(cluster))));
+        return RouteConfiguration.newBuilder().setName(name).addVirtualHosts(vh).build();
+    }
+
+    /** An HTTP listener on 127.0.0.1:{@code port} whose routes come by RDS as {@code routeName}. */
+    static Listener httpListener(String name, int port, String routeName) {
+        return httpListener(name, port, routeName, name);
+    }
+
+    /** Like {@link #httpListener(String, int, String)}, with the connection manager's {@code stat_prefix}. */
+    static Listener httpListener(String name, int port, String routeName, String statPrefix) {
+        HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
+                .setStatPrefix(statPrefix)
+                .setRds(Rds.newBuilder().setConfigSource(ADS).setRouteConfigName(routeName))
+                .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
+                        .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+                .build();
+        return Listener.newBuilder()
+                .setName(name)
+                .setAddress(address(port))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.http_connection_manager")
+                        .setTypedConfig(Any.pack(hcm))))
+                .build();
+    }
+
+    /** A bootstrap for node {@code nodeId} taking everything from the control plane at {@code port}. */
+    static String bootstrap(String nodeId, int port, String apiType, String initialFetchTimeout) {
+        return """
+                node: { id: %s, cluster: test }
+                admin:
+                  address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+                dynamic_resources:
+                  ads_config:
+                    api_type: %s
+                    transport_api_version: V3
+                    grpc_services:
+                    - envoy_grpc: { cluster_name: xds }
+                  lds_config: { ads: {}, resource_api_version: V3, initial_fetch_timeout: %s }
+                  cds_config: { ads: {}, resource_api_version: V3, initial_fetch_timeout: %s }
+                static_resources:
+                  clusters:
+                  - name: xds
+                    type: STATIC
+                    typed_extension_protocol_options:
+                      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        explicit_http_config: { http2_protocol_options: {} }
+                    load_assignment:
+                      cluster_name: xds
+                      endpoints:
+                      - lb_endpoints:
+                        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
+                """.formatted(nodeId, apiType, initialFetchTimeout, initialFetchTimeout, port);
+    }
+}

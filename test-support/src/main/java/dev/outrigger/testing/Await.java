@@ -17,12 +17,22 @@ public final class Await {
      * counter in another process).
      */
     public static void until(String what, Duration timeout, BooleanSupplier condition) throws TimeoutException {
+        until(what, timeout, Duration.ofMillis(1), condition);
+    }
+
+    /**
+     * Like {@link #until(String, Duration, BooleanSupplier)}, re-checking every {@code interval}:
+     * for a condition that is costly to check (a large admin answer) and would otherwise take CPU
+     * from what it waits for.
+     */
+    public static void until(String what, Duration timeout, Duration interval, BooleanSupplier condition)
+            throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("not true within " + timeout + ": " + what);
             }
-            LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(interval.toNanos());
         }
     }
 }

@@ -27,8 +27,10 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             BootstrapConfig config = ConfigLoader.load(file, node.overrides());
-            spec.commandLine().getOut().printf("%s: OK (%d listener(s), %d cluster(s))%n", file,
-                    config.snapshot().listeners().size(), config.snapshot().clusters().size());
+            spec.commandLine().getOut().printf("%s: OK (%d listener(s), %d cluster(s)%s)%n", file,
+                    config.snapshot().listeners().size(), config.snapshot().clusters().size(),
+                    config.ads() == null ? "" : "; ADS " + config.ads().options().apiType() + " to "
+                            + config.ads().target() + " as node '" + config.ads().options().node().getId() + "'");
             return 0;
         } catch (ConfigFileException e) {
             spec.commandLine().getErr().println(e.getMessage());

@@ -92,6 +92,24 @@ class CliTest {
     }
 
     @Test
+    void nodeIdFlagFillsTheNodeOfADynamicBootstrap() throws IOException {
+        String dynamic = config(15001, 8080) + """
+                dynamic_resources:
+                  ads_config:
+                    api_type: DELTA_GRPC
+                    grpc_services: [ { envoy_grpc: { cluster_name: app } } ]
+                  cds_config: { ads: {} }
+                """;
+        Path f = Files.writeString(dir.resolve("dynamic.yaml"), dynamic);
+        Result missing = run("validate", f.toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("node.id: required with dynamic_resources"), missing.err());
+        Result r = run("validate", "--node-id", "pod-1", "--service-cluster", "shop", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("ADS DELTA to 127.0.0.1:8080 as node 'pod-1'"), r.out());
+    }
+
+    @Test
     void validateNamesFileLineAndFieldOfAnUnsupportedFilter() throws IOException {
         String bad = config(15001, 8080).replace("""
                           http_filters:

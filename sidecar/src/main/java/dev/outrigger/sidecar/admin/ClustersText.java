@@ -26,7 +26,7 @@ final class ClustersText {
                 line(sb, ep, "rq_error", e.getRqError());
                 line(sb, ep, "rq_timeout", e.getRqTimeout());
                 line(sb, ep, "weight", e.getWeight());
-                line(sb, ep, "health_flags", e.getHealthStatus().toLowerCase(java.util.Locale.ROOT));
+                line(sb, ep, "health_flags", healthFlags(e.getHealthStatus()));
             }
         }
         return sb.toString();
@@ -43,5 +43,15 @@ final class ClustersText {
 
     private static void line(StringBuilder sb, String a, String b, String stat, Object value) {
         line(sb, a + "::" + b, stat, value);
+    }
+
+    // Envoy's flag names for what EDS reported; UNKNOWN counts as healthy, as in Envoy.
+    static String healthFlags(String edsStatus) {
+        return switch (edsStatus) {
+            case "UNHEALTHY", "TIMEOUT" -> "/failed_eds_health";
+            case "DRAINING" -> "/eds_status_draining";
+            case "DEGRADED" -> "/degraded_eds_health";
+            default -> "healthy";
+        };
     }
 }

@@ -85,6 +85,42 @@ class XdsLiveUpdateTest {
         assertEquals("slow", r.body());
     }
 
+    /** A listener removed by LDS stops accepting and lets the request in flight on it finish. */
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void aRemovedListenerDrains(String api) throws Exception {
+        TestUpstream slow = keep(TestUpstream.start("slow", r -> Reply.ok("slow").delay(Duration.ofMillis(1500))));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        List<io.envoyproxy.envoy.config.cluster.v3.Cluster> clusters = List.of(edsCluster("svc"));
+        var eds = List.of(endpoints("svc", slow.port()));
+        var rds = List.of(routes("routes", Map.of("/", "svc")));
+        cp.set(NODE, Snapshot.create(clusters, eds, List.of(httpListener("gone", 0, "routes")), rds, List.of(), "1"));
+        XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
+        f.awaitReady();
+        java.net.InetSocketAddress address = f.sidecar.listenerAddress("gone");
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return f.get("gone", "/");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await("request reached the endpoint", () -> slow.requestsStarted() == 1);
+        cp.set(NODE, Snapshot.create(clusters, eds, List.of(), rds, List.of(), "2"));
+        await("listener removed", () -> !f.sidecar.listenerNames().contains("gone"));
+        await("its port refuses connections", () -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(address, 1000);
+                return false;
+            } catch (java.net.ConnectException e) {
+                return true;
+            }
+        });
+        HttpResponse<String> r = inFlight.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertEquals("slow", r.body());
+    }
+
     /**
      * An LDS update of a listener on a fixed port keeps its socket: clients connecting without
      * pause are never refused, and no request fails while old connections drain.

@@ -88,6 +88,19 @@ final class XdsResources {
                 .build();
     }
 
+    /** A TCP proxy listener on 127.0.0.1:{@code port} to {@code cluster}. */
+    static Listener tcpListener(String name, int port, String cluster) {
+        var tcp = io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.newBuilder()
+                .setStatPrefix(name).setCluster(cluster).build();
+        return Listener.newBuilder()
+                .setName(name)
+                .setAddress(address(port))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.tcp_proxy")
+                        .setTypedConfig(Any.pack(tcp))))
+                .build();
+    }
+
     /** A bootstrap for node {@code nodeId} taking everything from the control plane at {@code port}. */
     static String bootstrap(String nodeId, int port, String apiType, String initialFetchTimeout) {
         return """

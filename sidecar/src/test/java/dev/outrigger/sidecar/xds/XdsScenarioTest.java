@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.testing.LeakDetectionExtension;
+import dev.outrigger.testing.TestTcpServer;
 import dev.outrigger.testing.TestUpstream;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -259,6 +260,24 @@ class XdsScenarioTest {
         });
         f.awaitBody("out", "/", "A");
         assertFalse(f.admin("/clusters").contains("one::"), "cluster one was removed by CDS");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void aTcpProxyListenerFromLdsRelaysBytes(String api) throws Exception {
+        TestTcpServer echo = keep(TestTcpServer.echo());
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        cp.set(NODE, snapshot("1", List.of(edsCluster("db")), List.of(endpoints("db", echo.port())),
+                List.of(XdsResources.tcpListener("db-out", 0, "db")), List.of()));
+        XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
+        f.awaitReady();
+        try (Socket s = new Socket()) {
+            s.connect(f.sidecar.listenerAddress("db-out"), 5000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] back = s.getInputStream().readNBytes(5);
+            assertEquals("ping\n", new String(back, java.nio.charset.StandardCharsets.US_ASCII));
+        }
     }
 
     @ParameterizedTest

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The bound listeners: binds new ones, swaps the configuration of one whose address stays (the
  * socket is kept, new connections get the new configuration, old connections drain), and
- * drains removed ones. Changes come from one thread at a time; the data path never calls in.
+ * drains removed ones. Changes come from one thread at a time (never an event loop: binding
+ * waits); readers get an immutable map through a volatile field and never block.
  */
 final class ListenerManager {
 
@@ -40,10 +41,12 @@ final class ListenerManager {
     private final ClusterManager clusters;
     private final ProxyMetrics metrics;
     private final Duration drainTimeout;
-    private final Map<String, Bound> bound = new LinkedHashMap<>();
+    /** Bound listeners in the order they were added; replaced whole under {@link #changes}. */
+    private volatile Map<String, Bound> bound = Map.of();
+    private final Object changes = new Object();
     /** Contexts replaced or removed whose connections are still finishing. */
     private final Set<ListenerContext> retiring = ConcurrentHashMap.newKeySet();
-    private boolean stopped;
+    private volatile boolean stopped;
 
     ListenerManager(EventLoopGroup workers, Transport transport, ChainInstaller installer, ClusterManager clusters,
             ProxyMetrics metrics, Duration drainTimeout) {
@@ -66,17 +69,25 @@ final class ListenerManager {
     }
 
     /** Binds {@code config}; throws with the operating system's reason when it cannot. */
-    synchronized void add(ListenerConfig config) throws StartupException {
+    void add(ListenerConfig config) throws StartupException {
+        synchronized (changes) {
+            refuseWhenStopped(config);
+            if (bound.containsKey(config.name())) {
+                throw new IllegalStateException("listener " + config.name() + " is already bound");
+            }
+            Bound b = new Bound(context(config));
+            b.channel = bind(config, b);
+            Map<String, Bound> next = new LinkedHashMap<>(bound);
+            next.put(config.name(), b);
+            bound = java.util.Collections.unmodifiableMap(next);
+            log.info("listener '{}' listening on {}", config.name(), Sidecar.hostPort(address(b)));
+        }
+    }
+
+    private void refuseWhenStopped(ListenerConfig config) throws StartupException {
         if (stopped) {
-            throw new StartupException("the sidecar is draining; listener '" + config.name() + "' not added", null);
+            throw new StartupException("the sidecar is draining; listener '" + config.name() + "' not changed", null);
         }
-        if (bound.containsKey(config.name())) {
-            throw new IllegalStateException("listener " + config.name() + " is already bound");
-        }
-        Bound b = new Bound(context(config));
-        b.channel = bind(config, b);
-        bound.put(config.name(), b);
-        log.info("listener '{}' listening on {}", config.name(), Sidecar.hostPort(address(b)));
     }
 
     /**
@@ -84,55 +95,55 @@ final class ListenerManager {
      * keeps the socket (no connection is refused meanwhile); another address is bound first and
      * the old socket closed after. Connections opened before drain and close as they finish.
      */
-    synchronized void replace(ListenerConfig config) throws StartupException {
-        Bound b = bound.get(config.name());
-        if (b == null) {
-            add(config);
-            return;
+    void replace(ListenerConfig config) throws StartupException {
+        synchronized (changes) {
+            Bound b = bound.get(config.name());
+            if (b == null) {
+                add(config);
+                return;
+            }
+            refuseWhenStopped(config);
+            ListenerContext old = b.context;
+            ListenerContext next = context(config);
+            if (!sameSocket(old.config().address(), config.address())) {
+                Channel fresh = bind(config, b);
+                Channel previous = b.channel;
+                b.channel = fresh;
+                previous.close().syncUninterruptibly();
+            }
+            b.context = next;
+            retire(old);
+            log.info("listener '{}' updated on {}", config.name(), Sidecar.hostPort(address(b)));
         }
-        ListenerContext old = b.context;
-        ListenerContext next = context(config);
-        if (!sameSocket(old.config().address(), config.address())) {
-            Channel fresh = bind(config, b);
-            Channel previous = b.channel;
-            b.channel = fresh;
-            previous.close();
-        }
-        b.context = next;
-        retire(old);
-        log.info("listener '{}' updated on {}", config.name(), Sidecar.hostPort(address(b)));
     }
 
-    /** Closes the socket of the listener {@code name} and drains its connections. */
-    synchronized void remove(String name) {
-        Bound b = bound.remove(name);
-        if (b == null) {
-            return;
+    /**
+     * Closes the socket of the listener {@code name} (waiting, so that the address is free when
+     * this returns) and drains its connections.
+     */
+    void remove(String name) {
+        synchronized (changes) {
+            Bound b = bound.get(name);
+            if (b == null) {
+                return;
+            }
+            Map<String, Bound> next = new LinkedHashMap<>(bound);
+            next.remove(name);
+            bound = java.util.Collections.unmodifiableMap(next);
+            b.channel.close().syncUninterruptibly();
+            retire(b.context);
+            log.info("listener '{}' removed; draining {} connection(s)", name, b.context.openConnections());
         }
-        b.channel.close();
-        retire(b.context);
-        log.info("listener '{}' removed; draining {} connection(s)", name, b.context.openConnections());
-    }
-
-    /** Whether a listener named {@code name} is bound. */
-    synchronized boolean has(String name) {
-        return bound.containsKey(name);
-    }
-
-    /** The configuration of the listener {@code name} now, or null. */
-    synchronized ListenerConfig config(String name) {
-        Bound b = bound.get(name);
-        return b == null ? null : b.context.config();
     }
 
     /** The bound address of the listener {@code name}, or null. */
-    synchronized InetSocketAddress address(String name) {
+    InetSocketAddress address(String name) {
         Bound b = bound.get(name);
         return b == null ? null : address(b);
     }
 
     /** Names of the bound listeners, in the order they were added. */
-    synchronized List<String> names() {
+    List<String> names() {
         return List.copyOf(bound.keySet());
     }
 
@@ -151,11 +162,9 @@ final class ListenerManager {
      */
     CompletableFuture<Void> drainAll() {
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        synchronized (this) {
-            stopped = true;
-            for (Bound b : bound.values()) {
-                b.channel.close();
-            }
+        stopped = true;
+        for (Bound b : bound.values()) {
+            b.channel.close();
         }
         for (ListenerContext c : contexts()) {
             all.add(c.drain());
@@ -163,20 +172,21 @@ final class ListenerManager {
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
 
-    /** Closes every socket and connection now. */
-    void closeAll() {
-        synchronized (this) {
-            stopped = true;
-            for (Bound b : bound.values()) {
-                if (b.channel != null) {
-                    b.channel.close().syncUninterruptibly();
-                }
-            }
-        }
+    /** Closes every open connection now, without waiting (safe on an event loop: the drain deadline). */
+    void closeConnections() {
         contexts().forEach(ListenerContext::closeAll);
     }
 
-    private synchronized List<ListenerContext> contexts() {
+    /** Closes every socket, waiting for each, and every connection (the process stops; not on an event loop). */
+    void closeAll() {
+        stopped = true;
+        for (Bound b : bound.values()) {
+            b.channel.close().syncUninterruptibly();
+        }
+        closeConnections();
+    }
+
+    private List<ListenerContext> contexts() {
         List<ListenerContext> all = new ArrayList<>();
         for (Bound b : bound.values()) {
             all.add(b.context);

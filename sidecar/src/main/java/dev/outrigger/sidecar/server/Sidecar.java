@@ -44,7 +44,7 @@ public final class Sidecar implements AutoCloseable {
     private AdminServer admin;
     private ClusterManager clusters;
     private ListenerManager listeners;
-    private XdsRuntime xds;
+    private volatile XdsRuntime xds;
     private final Runnable drainRequested;
 
     private Sidecar(BootstrapConfig config, String configPath, Runnable drainRequested) {
@@ -212,7 +212,7 @@ public final class Sidecar implements AutoCloseable {
         workers.next().schedule(() -> {
             if (!done.isDone()) {
                 log.warn("drain timeout: closing {} connection(s) with requests still in flight", openConnections());
-                listeners.closeAll();
+                listeners.closeConnections();
             }
         }, settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
         done.whenComplete((v, e) -> {

@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class UpstreamCluster {
 
-    private volatile ClusterConfig config;
+    /** The configuration, its endpoints and their balancer, replaced together with one write. */
     private volatile Members members;
     private final ConnectionLimits limits;
     private final ClusterStats stats;
@@ -39,7 +39,6 @@ public final class UpstreamCluster {
     private final List<LoopPool> allPools = new CopyOnWriteArrayList<>();
 
     UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport) {
-        this.config = config;
         this.members = Members.of(config, List.of());
         this.limits = new ConnectionLimits(config.pool());
         this.stats = stats;
@@ -48,12 +47,12 @@ public final class UpstreamCluster {
 
     /** The configuration. */
     public ClusterConfig config() {
-        return config;
+        return members.config();
     }
 
     /** The cluster's name. */
     public String name() {
-        return config.name();
+        return members.config().name();
     }
 
     /** The endpoints with their live counters. */
@@ -71,12 +70,11 @@ public final class UpstreamCluster {
      * configuration in its endpoints only. Requests already sent finish on their endpoint.
      */
     void updateEndpoints(ClusterConfig newConfig) {
-        if (!config.sameExceptEndpoints(newConfig)) {
+        Members old = members;
+        if (!old.config().sameExceptEndpoints(newConfig)) {
             throw new IllegalArgumentException("cluster " + name() + " changed more than its endpoints");
         }
-        Members old = members;
         Members next = Members.of(newConfig, old.endpoints());
-        config = newConfig;
         members = next;
         Set<EndpointState> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         kept.addAll(next.endpoints());
@@ -125,7 +123,7 @@ public final class UpstreamCluster {
                 .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                        (int) Math.min(Integer.MAX_VALUE, config().connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
     }
@@ -150,7 +148,7 @@ public final class UpstreamCluster {
      * {@code USE_DOWNSTREAM}, the client's); call only on {@code loop}.
      */
     public UpstreamPool pool(EventLoop loop, EndpointState endpoint, boolean downstreamHttp2) {
-        boolean http2 = switch (config.protocol()) {
+        boolean http2 = switch (config().protocol()) {
             case HTTP1 -> false;
             case HTTP2 -> true;
             case USE_DOWNSTREAM -> downstreamHttp2;
@@ -166,6 +164,7 @@ public final class UpstreamCluster {
                 p = new Http2ConnectionPool(this, endpoint, loop);
                 pools.http2.put(endpoint, p);
                 allPools.add(p);
+                retireIfGone(endpoint, pools, p);
             }
             return p;
         }
@@ -174,13 +173,24 @@ public final class UpstreamCluster {
             p = new Http1ConnectionPool(this, endpoint, loop);
             pools.http1.put(endpoint, p);
             allPools.add(p);
+            retireIfGone(endpoint, pools, p);
         }
         return p;
     }
 
+    // A request that read the endpoints just before EDS removed this one may create its pool
+    // after the removal walked the loops: that pool retires at once (the request still uses it).
+    private void retireIfGone(EndpointState endpoint, LoopPools pools, LoopPool pool) {
+        if (!members.endpoints().contains(endpoint)) {
+            pools.remove(endpoint);
+            allPools.remove(pool);
+            pool.retire();
+        }
+    }
+
     /** Whether requests to this cluster may go out as HTTP/1.1 for a client speaking {@code downstreamHttp2}. */
     public boolean speaksHttp1To(boolean downstreamHttp2) {
-        return switch (config.protocol()) {
+        return switch (config().protocol()) {
             case HTTP1 -> true;
             case HTTP2 -> false;
             case USE_DOWNSTREAM -> !downstreamHttp2;
@@ -248,14 +258,15 @@ public final class UpstreamCluster {
     /**
      * The endpoints and the balancer over them, replaced together.
      *
+     * @param config the cluster's configuration
      * @param endpoints every endpoint, serving or not
      * @param loadBalancer picks among the serving ones
      */
-    private record Members(List<EndpointState> endpoints, LoadBalancer loadBalancer) {
+    private record Members(ClusterConfig config, List<EndpointState> endpoints, LoadBalancer loadBalancer) {
 
         static Members of(ClusterConfig config, List<EndpointState> previous) {
             List<EndpointState> states = LoadBalancers.endpointStates(config.endpoints(), previous);
-            return new Members(states, LoadBalancers.create(config.lbPolicy(), states));
+            return new Members(config, states, LoadBalancers.create(config.lbPolicy(), states));
         }
     }
 }

@@ -85,8 +85,16 @@ final class ListenerWarming {
         return ready;
     }
 
-    /** Whether every listener's latest version is bound (or has been tried). */
+    /**
+     * Whether every listener's latest version is bound (or has been tried), and every static
+     * listener has the RDS routes it names.
+     */
     boolean allWarm() {
+        for (ListenerConfig l : staticListeners.values()) {
+            if (!l.routesReady()) {
+                return false;
+            }
+        }
         for (ListenerConfig l : latest.values()) {
             if (bound.get(l.name()) != l && !l.routesReady()) {
                 return false;

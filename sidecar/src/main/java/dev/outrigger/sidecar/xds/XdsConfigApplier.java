@@ -66,7 +66,7 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
     private Set<String> subscribedEndpoints = Set.of();
     private boolean ldsSeen;
     private boolean cdsSeen;
-    private boolean initialized;
+    private volatile boolean initialized;
 
     /**
      * An applier over the bootstrap's static resources.
@@ -165,6 +165,14 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
     private synchronized Map<String, String> onListeners(Map<String, XdsResource<ListenerConfig>> changed,
             Set<String> removed) {
         ldsSeen = true;
+        // Removals first, as Envoy's listener manager does: a listener may take over the
+        // address of one removed in the same response.
+        for (String name : removed) {
+            if (listeners.remove(name)) {
+                plane.removeListener(name);
+            }
+            resources.removed(Kind.LISTENER, name);
+        }
         Map<String, String> refused = new LinkedHashMap<>();
         Map<String, ListenerConfig> accepted = new LinkedHashMap<>();
         for (XdsResource<ListenerConfig> r : changed.values()) {
@@ -175,12 +183,6 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
                 accepted.put(r.name(), r.value());
                 resources.received(Kind.LISTENER, r);
             }
-        }
-        for (String name : removed) {
-            if (listeners.remove(name)) {
-                plane.removeListener(name);
-            }
-            resources.removed(Kind.LISTENER, name);
         }
         accepted.values().forEach(listeners::put);
         updateSubscriptions();
@@ -372,8 +374,8 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
         timer.shutdown();
     }
 
-    /** Whether the first complete configuration serves. */
-    public synchronized boolean initialized() {
+    /** Whether the first complete configuration serves (read without the lock: the admin endpoint asks). */
+    public boolean initialized() {
         return initialized;
     }
 

@@ -4,6 +4,7 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Server;
@@ -38,6 +39,7 @@ final class TestControlPlane implements AutoCloseable {
     private final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger streams = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean killNext = new java.util.concurrent.atomic.AtomicBoolean();
     private final Server server;
 
     private TestControlPlane(int port) throws IOException {
@@ -68,6 +70,11 @@ final class TestControlPlane implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** The next request a sidecar sends ends its stream with UNAVAILABLE; the server stays up. */
+    void killNextStream() {
+        killNext.set(true);
+    }
+
     /** Streams opened so far. */
     int streams() {
         return streams.get();
@@ -86,14 +93,22 @@ final class TestControlPlane implements AutoCloseable {
             streams.incrementAndGet();
         }
 
+        private void maybeKill() throws RequestException {
+            if (killNext.getAndSet(false)) {
+                throw new RequestException(io.grpc.Status.UNAVAILABLE.withDescription("killed by the test"));
+            }
+        }
+
         @Override
-        public void onV3StreamRequest(long streamId, DiscoveryRequest r) {
+        public void onV3StreamRequest(long streamId, DiscoveryRequest r) throws RequestException {
+            maybeKill();
             requests.add(new Request(r.getTypeUrl(), r.getResourceNamesList(), List.of(),
                     r.hasErrorDetail() ? r.getErrorDetail().getMessage() : null, List.of()));
         }
 
         @Override
-        public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest r) {
+        public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest r) throws RequestException {
+            maybeKill();
             requests.add(new Request(r.getTypeUrl(), r.getResourceNamesSubscribeList(),
                     r.getResourceNamesUnsubscribeList(), r.hasErrorDetail() ? r.getErrorDetail().getMessage() : null,
                     List.copyOf(r.getInitialResourceVersionsMap().keySet())));

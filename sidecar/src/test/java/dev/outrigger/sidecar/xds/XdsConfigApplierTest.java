@@ -14,6 +14,7 @@ import dev.outrigger.sidecar.cluster.ClusterConfig;
 import dev.outrigger.sidecar.cluster.ConnectionPoolSettings;
 import dev.outrigger.sidecar.cluster.EndpointConfig;
 import dev.outrigger.sidecar.cluster.LbPolicy;
+import dev.outrigger.sidecar.config.XdsTypes;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.route.RouteRegistry;
 import dev.outrigger.sidecar.secret.SecretConsumer;
@@ -188,6 +189,35 @@ class XdsConfigApplierTest {
         applier.listenerWatcher().onResourcesChanged(Map.of(), Set.of("out"));
         assertEquals(List.of("out"), plane.removed);
         assertEquals(Set.of(), subscribed.get(rdsUrl()));
+    }
+
+    @Test
+    void aListenerMayTakeTheAddressOfOneRemovedInTheSameUpdate() throws Exception {
+        applier(Map.of(), List.of());
+        var lds = applier.listenerWatcher();
+        assertEquals(Map.of(), lds.onResourcesChanged(res(applier.types().listeners, "1",
+                inlineListener()), Set.of()));
+        assertTrue(plane.listeners.containsKey("out"));
+        var renamed = inlineListener().toBuilder().setName("out-v2").build();
+        assertEquals(Map.of(), lds.onResourcesChanged(res(applier.types().listeners, "2", renamed), Set.of("out")),
+                "removals are applied before the new listener's address is checked");
+        assertEquals(List.of("out"), plane.removed);
+        assertTrue(plane.listeners.containsKey("out-v2"));
+    }
+
+    @Test
+    void aStaticListenerOnRdsKeepsTheSidecarUnreadyUntilItsRoutesArrive() throws Exception {
+        RouteRegistry registry = new RouteRegistry();
+        ListenerConfig staticOut = new XdsTypes(registry).listeners.parse(httpListener("static-out", 15001, "shared"));
+        applier = new XdsConfigApplier(registry, plane, Map.of(), List.of(staticOut), ADMIN, false, false, null,
+                SecretConsumer.NONE);
+        applier.start((type, names) -> subscribed.put(type.typeUrl(), Set.copyOf(names)), Duration.ZERO);
+        assertEquals(Set.of("shared"), subscribed.get(rdsUrl()));
+        assertFalse(plane.initialized, "static listener waits for its routes");
+        applier.routeWatcher().onResourcesChanged(res(applier.types().routes, "1",
+                routes("shared", Map.of("/", "svc"))), Set.of());
+        assertTrue(plane.initialized);
+        assertEquals("shared", staticOut.http().routeTable().name());
     }
 
     @Test

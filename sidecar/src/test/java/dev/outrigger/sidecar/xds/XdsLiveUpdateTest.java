@@ -157,20 +157,66 @@ class XdsLiveUpdateTest {
                 }
             }
         });
+        // New connections without pause: a socket closed and bound again would refuse some.
+        AtomicLong connects = new AtomicLong();
+        Thread connecting = new Thread(() -> {
+            while (running.get()) {
+                try (java.net.Socket sock = new java.net.Socket("127.0.0.1", port)) {
+                    sock.setSoTimeout(5000);
+                    sock.getOutputStream().write("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    String reply = new String(sock.getInputStream().readAllBytes(),
+                            java.nio.charset.StandardCharsets.US_ASCII);
+                    if (reply.startsWith("HTTP/1.1 200")) {
+                        connects.incrementAndGet();
+                    } else {
+                        failures.add("new connection: " + reply.lines().findFirst().orElse("(nothing)"));
+                    }
+                } catch (Exception e) {
+                    failures.add("new connection: " + e);
+                }
+            }
+        });
         load.start();
+        connecting.start();
         try {
-            await("load flows", () -> ok.get() > 50);
+            await("load flows", () -> ok.get() > 50 && connects.get() > 20);
             cp.set(NODE, Snapshot.create(List.of(edsCluster("svc")), List.of(endpoints("svc", a.port())), List.of(v2),
                     List.of(routes("routes", Map.of("/", "svc"))), List.of(), "2"));
             await("listener updated", () -> f.admin("/config_dump").contains("\"stat_prefix\" : \"out-v2\""));
             long after = ok.get();
-            await("requests after the update", () -> ok.get() > after + 50);
+            long connectsAfter = connects.get();
+            await("requests after the update", () -> ok.get() > after + 50 && connects.get() > connectsAfter + 20);
         } finally {
             running.set(false);
             load.join();
+            connecting.join();
         }
         assertEquals(List.of(), failures);
         assertEquals(port, f.sidecar.listenerAddress("out").getPort());
+    }
+
+    /** A listener renamed on the same port: the old one's socket is closed before the new one binds. */
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void aListenerRenamedOnTheSamePortTakesItOver(String api) throws Exception {
+        TestUpstream a = keep(TestUpstream.named("A"));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        var clusters = List.of(edsCluster("svc"));
+        var eds = List.of(endpoints("svc", a.port()));
+        var rds = List.of(routes("routes", Map.of("/", "svc")));
+        cp.set(NODE, Snapshot.create(clusters, eds, List.of(httpListener("old", port, "routes")), rds, List.of(), "1"));
+        XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
+        f.awaitReady();
+        cp.set(NODE, Snapshot.create(clusters, eds, List.of(httpListener("new", port, "routes")), rds, List.of(), "2"));
+        await("renamed", () -> f.sidecar.listenerNames().equals(List.of("new")));
+        f.awaitBody("new", "/", "A");
+        assertEquals(port, f.sidecar.listenerAddress("new").getPort());
+        assertTrue(cp.requests().stream().noneMatch(r -> r.nackDetail() != null), "nothing was refused");
     }
 
     /**

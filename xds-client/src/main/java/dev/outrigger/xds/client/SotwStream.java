@@ -18,6 +18,8 @@ final class SotwStream extends AdsStream {
     private static final Logger log = LoggerFactory.getLogger(SotwStream.class);
 
     private final Call<DiscoveryRequest, DiscoveryResponse> call = new Call<>(this::onResponse);
+    /** Types requested on this stream: for them an empty name list means "none", not a wildcard. */
+    private final java.util.Set<TypeState<?>> asked = new java.util.HashSet<>();
 
     SotwStream(AdsController controller) {
         super(controller);
@@ -42,9 +44,10 @@ final class SotwStream extends AdsStream {
 
     @Override
     void subscriptionChanged(TypeState<?> type) {
-        // An empty resource_names would ask for every resource of the type (a wildcard), so a
-        // named type whose last name went away sends nothing; its resources are forgotten.
-        if (!handling(type) && type.requested()) {
+        // A type never asked for on this stream is not asked with an empty list (that would be
+        // the legacy wildcard); once asked, an empty list means "no longer interested in any",
+        // as xds_protocol says, and the server stops sending the old names.
+        if (!handling(type) && (type.requested() || asked.contains(type))) {
             request(type, null);
         }
     }
@@ -65,9 +68,9 @@ final class SotwStream extends AdsStream {
         Outcome outcome = handle(type,
                 () -> type.applySotw(response.getResourcesList(), response.getVersionInfo(), now));
         int rejected = outcome.errors().size();
-        // Without names the type has no request to send (see subscriptionChanged); the nonce is
-        // kept for the request that names resources again.
-        if (type.requested()) {
+        // Every response of a type asked for on this stream is ACKed or NACKed, even one that
+        // arrives after its last name was unsubscribed (its resources are then ignored).
+        if (type.requested() || asked.contains(type)) {
             if (rejected == 0) {
                 type.recordAck(response.getVersionInfo(), now);
                 request(type, null);
@@ -97,6 +100,7 @@ final class SotwStream extends AdsStream {
         if (takeNode()) {
             b.setNode(controller.options().node());
         }
+        asked.add(type);
         call.send(b.build());
         type.startTimers();
     }

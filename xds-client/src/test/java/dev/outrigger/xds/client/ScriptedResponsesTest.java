@@ -110,6 +110,35 @@ class ScriptedResponsesTest {
         await("status", () -> type(ENDPOINT_URL).resourceCount() == 1);
     }
 
+    /**
+     * Unsubscribing the last name of a type: state-of-the-world sends an empty list (xds_protocol:
+     * "no longer interested", not a wildcard once names were asked for), delta an unsubscribe;
+     * a response that still comes is ACKed and its resources ignored.
+     */
+    @ParameterizedTest
+    @EnumSource(ApiType.class)
+    void unsubscribingTheLastNameIsSaidAndLaterResponsesAreStillAcked(ApiType api) throws Exception {
+        start(api);
+        client.subscribe(ENDPOINTS, Set.of("a"));
+        await("EDS request", () -> !server.requests(ENDPOINT_URL).isEmpty());
+        respond(ENDPOINT_URL, "1", "e1", endpoints("a", 1));
+        awaitAck(ENDPOINT_URL, "e1");
+        int before = server.requests(ENDPOINT_URL).size();
+        client.subscribe(ENDPOINTS, Set.of());
+        await("unsubscribe sent", () -> server.requests(ENDPOINT_URL).size() > before);
+        Seen unsubscribe = server.requests(ENDPOINT_URL).get(before);
+        if (api == ApiType.STATE_OF_THE_WORLD) {
+            assertEquals(List.of(), unsubscribe.names());
+            assertEquals("e1", unsubscribe.nonce());
+        } else {
+            assertEquals(List.of("a"), unsubscribe.unsubscribe());
+        }
+        respond(ENDPOINT_URL, "2", "e2", endpoints("a", 2));
+        awaitAck(ENDPOINT_URL, "e2");
+        assertEquals(Map.of("a", "a:1"), endpoints.view(), "a:2 of an unsubscribed name is not delivered");
+        await("forgotten", () -> type(ENDPOINT_URL).resourceCount() == 0);
+    }
+
     @ParameterizedTest
     @EnumSource(ApiType.class)
     void aWatcherThatThrowsRefusesWhatItWasGiven(ApiType api) throws Exception {

@@ -40,33 +40,42 @@ public final class DynamicConfigDumps {
             ObjectNode clusters = section(configs, "ClustersConfigDump");
             ArrayNode active = clusters.putArray("dynamic_active_clusters");
             ArrayNode warming = clusters.putArray("dynamic_warming_clusters");
-            for (Entry e : log.all(Kind.CLUSTER)) {
-                (e.applied() ? active : warming).add(versioned(e, "cluster"));
+            for (ResourceLog.Versions v : log.all(Kind.CLUSTER)) {
+                if (v.active() != null) {
+                    active.add(versioned(v.active(), "cluster"));
+                }
+                if (v.pending() != null) {
+                    warming.add(versioned(v.pending(), "cluster"));
+                }
             }
             ObjectNode listeners = section(configs, "ListenersConfigDump");
             ArrayNode dynamicListeners = listeners.putArray("dynamic_listeners");
-            for (Entry e : log.all(Kind.LISTENER)) {
+            for (ResourceLog.Versions v : log.all(Kind.LISTENER)) {
                 ObjectNode l = dynamicListeners.addObject();
-                l.put("name", e.name());
-                if (e.error() != null) {
+                Entry pending = v.pending();
+                l.put("name", (v.active() != null ? v.active() : pending).name());
+                if (v.active() != null) {
+                    l.set("active_state", versioned(v.active(), "listener"));
+                }
+                if (pending != null && pending.error() != null) {
                     ObjectNode error = l.putObject("error_state");
-                    error.set("failed_configuration", resource(e.message()));
-                    error.put("last_update_attempt", e.receivedAt().toString());
-                    error.put("details", e.error());
-                } else {
-                    l.set(e.applied() ? "active_state" : "warming_state", versioned(e, "listener"));
+                    error.set("failed_configuration", resource(pending.message()));
+                    error.put("last_update_attempt", pending.receivedAt().toString());
+                    error.put("details", pending.error());
+                } else if (pending != null) {
+                    l.set("warming_state", versioned(pending, "listener"));
                 }
             }
             ArrayNode routes = section(configs, "RoutesConfigDump").putArray("dynamic_route_configs");
-            log.all(Kind.ROUTE).forEach(e -> routes.add(versioned(e, "route_config")));
+            newest(log, Kind.ROUTE).forEach(e -> routes.add(versioned(e, "route_config")));
             ObjectNode endpoints = configs.addObject();
             endpoints.put("@type", ADMIN + "EndpointsConfigDump");
             ArrayNode eds = endpoints.putArray("dynamic_endpoint_configs");
-            log.all(Kind.ENDPOINTS).forEach(e -> eds.add(versioned(e, "endpoint_config")));
+            newest(log, Kind.ENDPOINTS).forEach(e -> eds.add(versioned(e, "endpoint_config")));
             ObjectNode secrets = configs.addObject();
             secrets.put("@type", ADMIN + "SecretsConfigDump");
             ArrayNode sds = secrets.putArray("dynamic_active_secrets");
-            for (Entry e : log.all(Kind.SECRET)) {
+            for (Entry e : newest(log, Kind.SECRET)) {
                 ObjectNode s = versioned(new Entry(e.name(), e.version(), redact(e.message()), e.receivedAt(),
                         e.appliedAt(), e.error()), "secret");
                 s.put("name", e.name());
@@ -76,6 +85,11 @@ public final class DynamicConfigDumps {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render /config_dump", e);
         }
+    }
+
+    // Routes, endpoints and secrets apply as they arrive: the newest version is the one serving.
+    private static java.util.List<Entry> newest(ResourceLog log, Kind kind) {
+        return log.all(kind).stream().map(v -> v.pending() != null ? v.pending() : v.active()).toList();
     }
 
     private static ObjectNode section(ArrayNode configs, String type) {

@@ -93,8 +93,11 @@ final class DynamicResourcesTranslator {
                 throw at.field("cluster_name").invalid("cluster \"" + name + "\" must be STATIC: its endpoints "
                         + "cannot come over the stream it carries");
             }
-            // Envoy balances the stream's one connection over the cluster; one endpoint is what
-            // control-plane clusters have, and the first one is used.
+            if (cluster.endpoints().size() != 1) {
+                // One stream, one connection: a second endpoint would never be used, so say so.
+                throw at.field("cluster_name").invalid("cluster \"" + name + "\" has " + cluster.endpoints().size()
+                        + " endpoints; the ADS stream connects to one (give one, or a google_grpc target_uri)");
+            }
             EndpointConfig first = cluster.endpoints().get(0);
             return new AdsSettings(first.address(), first.port(), name, options, dynamic.hasLdsConfig(),
                     dynamic.hasCdsConfig(), new RouteRegistry());

@@ -44,24 +44,36 @@ public final class ResourceLog {
     /** Resource kinds, in the order {@code /config_dump} shows them. */
     public enum Kind { CLUSTER, ENDPOINTS, LISTENER, ROUTE, SECRET }
 
-    private final Map<Kind, Map<String, Entry>> entries = new ConcurrentHashMap<>();
+    /**
+     * What is known of one name: the version serving and a newer one that warms or failed.
+     *
+     * @param active the version serving, or null
+     * @param pending a newer version not serving yet (warming, or failed with its error), or null
+     */
+    public record Versions(Entry active, Entry pending) {
+    }
 
-    /** {@code resource} arrived and is not serving yet. */
+    private final Map<Kind, Map<String, Versions>> entries = new ConcurrentHashMap<>();
+
+    /** {@code resource} arrived; the version serving (if any) stays until it is applied. */
     public void received(Kind kind, XdsResource<?> resource) {
-        byKind(kind).put(resource.name(), new Entry(resource.name(), resource.version(), resource.message(),
-                resource.receivedAt(), null, null));
+        Entry e = new Entry(resource.name(), resource.version(), resource.message(), resource.receivedAt(), null, null);
+        byKind(kind).compute(resource.name(), (n, v) -> new Versions(v == null ? null : v.active(), e));
     }
 
-    /** The held version of {@code name} now serves; returns its entry, or null if none is held. */
+    /** The newest version of {@code name} serves from {@code at}; returns it, or null if none was pending. */
     public Entry applied(Kind kind, String name, Instant at) {
-        return byKind(kind).computeIfPresent(name, (n, e) -> e.applied() ? e
-                : new Entry(e.name(), e.version(), e.message(), e.receivedAt(), at, null));
+        Versions v = byKind(kind).computeIfPresent(name, (n, old) -> old.pending() == null ? old
+                : new Versions(new Entry(n, old.pending().version(), old.pending().message(),
+                        old.pending().receivedAt(), at, null), null));
+        return v == null ? null : v.active();
     }
 
-    /** The held version of {@code name} could not be applied. */
+    /** The newest version of {@code name} could not be applied; the version serving stays. */
     public void failed(Kind kind, String name, String error) {
-        byKind(kind).computeIfPresent(name, (n, e) -> new Entry(e.name(), e.version(), e.message(), e.receivedAt(),
-                null, error));
+        byKind(kind).computeIfPresent(name, (n, old) -> old.pending() == null ? old
+                : new Versions(old.active(), new Entry(n, old.pending().version(), old.pending().message(),
+                        old.pending().receivedAt(), null, error)));
     }
 
     /** {@code name} is gone. */
@@ -69,17 +81,19 @@ public final class ResourceLog {
         byKind(kind).remove(name);
     }
 
-    /** The entry of {@code name}, or null. */
+    /** The newest entry of {@code name} (pending if any, else active), or null. */
     public Entry get(Kind kind, String name) {
-        return byKind(kind).get(name);
+        Versions v = byKind(kind).get(name);
+        return v == null ? null : v.pending() != null ? v.pending() : v.active();
     }
 
-    /** Every entry of {@code kind}, by name. */
-    public List<Entry> all(Kind kind) {
-        return byKind(kind).values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    /** Both versions of every name of {@code kind}, by name. */
+    public List<Versions> all(Kind kind) {
+        return byKind(kind).entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue)
+                .toList();
     }
 
-    private Map<String, Entry> byKind(Kind kind) {
+    private Map<String, Versions> byKind(Kind kind) {
         return entries.computeIfAbsent(kind, k -> new ConcurrentHashMap<>());
     }
 }

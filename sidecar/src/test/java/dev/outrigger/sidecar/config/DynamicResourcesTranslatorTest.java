@@ -98,6 +98,11 @@ class DynamicResourcesTranslatorTest {
         assertRejected(bootstrap("node: { id: n }\n", ADS.replace("cluster_name: xds", "cluster_name: nope")),
                 "dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name",
                 "no static cluster named \"nope\" (the control plane must be reachable without it)");
+        assertRejected(bootstrap("node: { id: n }\n", ADS).replace("port_value: 18000 } } }\n",
+                "port_value: 18000 } } }\n        - endpoint: { address: { socket_address: "
+                        + "{ address: 10.0.0.8, port_value: 18000 } } }\n"),
+                "dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name", "cluster \"xds\" has 2 "
+                        + "endpoints; the ADS stream connects to one (give one, or a google_grpc target_uri)");
         assertRejected(bootstrap("node: { id: n }\n", ADS.replace("DELTA_GRPC", "REST")),
                 "dynamic_resources.ads_config.api_type", "REST is not supported for ads_config (GRPC or DELTA_GRPC)");
         assertRejected(bootstrap("node: { id: n }\n", ADS.replace("lds_config: { ads: {},", "lds_config: { path: /x,")),

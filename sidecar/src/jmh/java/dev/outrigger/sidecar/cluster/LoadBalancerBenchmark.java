@@ -61,7 +61,7 @@ public class LoadBalancerBenchmark {
         }
         ClusterConfig cluster = new ClusterConfig("bench", ClusterConfig.DEFAULT_CONNECT_TIMEOUT, LbPolicy.ROUND_ROBIN,
                 configs, ConnectionPoolSettings.DEFAULTS);
-        List<EndpointState> states = LoadBalancers.endpointStates(cluster);
+        List<EndpointState> states = LoadBalancers.endpointStates(cluster.endpoints(), List.of());
         balancer = LoadBalancers.create(cluster.lbPolicy(), states);
         schedule = RoundRobinLoadBalancer.schedule(states);
     }

@@ -62,7 +62,7 @@ final class XdsRuntime implements AutoCloseable {
         XdsConfigApplier applier = new XdsConfigApplier(ads.routes(), plane, bootstrap.snapshot().clusters(),
                 bootstrap.snapshot().listeners(), bootstrap.server().adminAddress(), ads.listeners(), ads.clusters(),
                 metrics.xds(), SecretConsumer.NONE);
-        XdsClient client = new XdsClient(channel, ads.options(), applier);
+        XdsClient client = new XdsClient(channel, ads.options(), applier.streamEvents());
         XdsTypes types = applier.types();
         if (ads.listeners()) {
             client.watch(types.listeners, applier.listenerWatcher());

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Callbacks come from the client's serial executor and the initial-fetch timer; every entry
  * point holds this object's lock, so the state needs nothing more.
  */
-public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
+public final class XdsConfigApplier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(XdsConfigApplier.class);
 
@@ -111,27 +111,27 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
 
     /** Watcher of LDS. */
     public XdsResourceWatcher<ListenerConfig> listenerWatcher() {
-        return new Watcher<>(this::onListeners, name -> { });
+        return new ForwardingWatcher<>(this::onListeners, name -> { });
     }
 
     /** Watcher of RDS. */
     public XdsResourceWatcher<RouteTable> routeWatcher() {
-        return new Watcher<>(this::onRoutes, this::onRouteMissing);
+        return new ForwardingWatcher<>(this::onRoutes, this::onRouteMissing);
     }
 
     /** Watcher of CDS. */
     public XdsResourceWatcher<ClusterConfig> clusterWatcher() {
-        return new Watcher<>(this::onClusters, name -> { });
+        return new ForwardingWatcher<>(this::onClusters, name -> { });
     }
 
     /** Watcher of EDS. */
     public XdsResourceWatcher<ClusterEndpoints> endpointWatcher() {
-        return new Watcher<>(this::onEndpoints, this::onEndpointsMissing);
+        return new ForwardingWatcher<>(this::onEndpoints, this::onEndpointsMissing);
     }
 
     /** Watcher of SDS. */
     public XdsResourceWatcher<SecretConfig> secretWatcher() {
-        return new Watcher<>(this::onSecrets, this::onSecretMissing);
+        return new ForwardingWatcher<>(this::onSecrets, this::onSecretMissing);
     }
 
     /**
@@ -379,75 +379,24 @@ public final class XdsConfigApplier implements XdsEventListener, AutoCloseable {
         return initialized;
     }
 
-    // --- stream events, for metrics and the first-response bookkeeping ---
-
-    @Override
-    public void onStreamState(StreamState state) {
-        if (metrics != null) {
-            metrics.connected(state == StreamState.CONNECTED);
-        }
+    /** What the client reports of its stream: metrics, and the first LDS and CDS responses. */
+    public XdsEventListener streamEvents() {
+        return new StreamEvents(types, metrics, this::responseSeen);
     }
 
-    @Override
-    public void onReconnectScheduled(Duration delay, String reason) {
-        if (metrics != null) {
-            metrics.reconnect();
-        }
-    }
-
-    @Override
-    public void onResponse(String typeUrl, int accepted, int rejected, int removed) {
-        if (metrics != null) {
-            metrics.response(shortName(typeUrl), rejected);
-        }
-        synchronized (this) {
-            if (typeUrl.equals(types.listeners.typeUrl())) {
-                ldsSeen = true;
-            } else if (typeUrl.equals(types.clusters.typeUrl())) {
-                cdsSeen = true;
-            }
-            checkInitialized();
-        }
-    }
-
-    /** {@code listener}, {@code route}, {@code cluster}, {@code endpoints} or {@code secret}. */
-    String shortName(String typeUrl) {
+    // An empty first response (no listeners, say) changes nothing a watcher would hear of, yet
+    // it is the answer the sidecar waits for before it is ready.
+    private synchronized void responseSeen(String typeUrl) {
         if (typeUrl.equals(types.listeners.typeUrl())) {
-            return "listener";
-        } else if (typeUrl.equals(types.routes.typeUrl())) {
-            return "route";
+            ldsSeen = true;
         } else if (typeUrl.equals(types.clusters.typeUrl())) {
-            return "cluster";
-        } else if (typeUrl.equals(types.endpoints.typeUrl())) {
-            return "endpoints";
-        } else if (typeUrl.equals(types.secrets.typeUrl())) {
-            return "secret";
+            cdsSeen = true;
         }
-        return "other";
+        checkInitialized();
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
-    }
-
-    /** A watcher that forwards to two methods of the applier. */
-    private record Watcher<T>(Changes<T> changes, java.util.function.Consumer<String> missing)
-            implements XdsResourceWatcher<T> {
-
-        @Override
-        public Map<String, String> onResourcesChanged(Map<String, XdsResource<T>> changed, Set<String> removed) {
-            return changes.apply(changed, removed);
-        }
-
-        @Override
-        public void onResourceDoesNotExist(String name) {
-            missing.accept(name);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Changes<T> {
-        Map<String, String> apply(Map<String, XdsResource<T>> changed, Set<String> removed);
     }
 }

@@ -251,9 +251,9 @@ class XdsConfigApplierTest {
     @Test
     void anEmptyControlPlaneStillCountsOnceItAnswered() {
         applier(Map.of(), List.of());
-        applier.onResponse(applier.types().listeners.typeUrl(), 0, 0, 0);
+        applier.streamEvents().onResponse(applier.types().listeners.typeUrl(), 0, 0, 0);
         assertFalse(plane.initialized);
-        applier.onResponse(applier.types().clusters.typeUrl(), 0, 0, 0);
+        applier.streamEvents().onResponse(applier.types().clusters.typeUrl(), 0, 0, 0);
         assertTrue(plane.initialized);
     }
 

@@ -249,6 +249,36 @@ class XdsConfigApplierTest {
     }
 
     @Test
+    void secretsGoToTheConsumerAndTheirRemovalToo() throws Exception {
+        List<String> seen = new ArrayList<>();
+        SecretConsumer consumer = new SecretConsumer() {
+            @Override
+            public void onSecret(dev.outrigger.sidecar.secret.SecretConfig secret) {
+                seen.add("got " + secret.name() + " " + secret.validation().trustedCa().inline());
+            }
+
+            @Override
+            public void onSecretRemoved(String name) {
+                seen.add("removed " + name);
+            }
+        };
+        applier = new XdsConfigApplier(new RouteRegistry(), plane, Map.of(), List.of(), ADMIN, true, true, null,
+                consumer);
+        applier.start((type, names) -> { }, Duration.ZERO);
+        var secret = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.newBuilder().setName("ROOTCA")
+                .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                        .CertificateValidationContext.newBuilder().setTrustedCa(
+                                io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString("PEM")))
+                .build();
+        applier.secretWatcher().onResourcesChanged(res(applier.types().secrets, "1", secret), Set.of());
+        assertTrue(applier.resources().get(ResourceLog.Kind.SECRET, "ROOTCA").applied());
+        applier.secretWatcher().onResourceDoesNotExist("other");
+        applier.secretWatcher().onResourcesChanged(Map.of(), Set.of("ROOTCA"));
+        assertEquals(List.of("got ROOTCA PEM", "removed other", "removed ROOTCA"), seen);
+        assertNull(applier.resources().get(ResourceLog.Kind.SECRET, "ROOTCA"));
+    }
+
+    @Test
     void anEmptyControlPlaneStillCountsOnceItAnswered() {
         applier(Map.of(), List.of());
         applier.streamEvents().onResponse(applier.types().listeners.typeUrl(), 0, 0, 0);

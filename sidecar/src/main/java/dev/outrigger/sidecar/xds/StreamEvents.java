@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 /** The ADS stream's events as metrics, and each response's type passed on to the applier. */
 final class StreamEvents implements XdsEventListener {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamEvents.class);
+
     private final XdsTypes types;
     private final XdsMetrics metrics;
     private final Consumer<String> responseSeen;
@@ -25,13 +27,19 @@ final class StreamEvents implements XdsEventListener {
         if (metrics != null) {
             metrics.connected(state == StreamState.CONNECTED);
         }
+        if (state == StreamState.CONNECTED) {
+            log.info("ADS stream connected");
+        }
     }
 
+    // Once per attempt: the backoff (up to 30 s) keeps this from flooding the log.
     @Override
     public void onReconnectScheduled(Duration delay, String reason) {
         if (metrics != null) {
             metrics.reconnect();
         }
+        log.warn("ADS stream ended ({}); the last good configuration keeps serving; next attempt in {} ms", reason,
+                delay.toMillis());
     }
 
     @Override

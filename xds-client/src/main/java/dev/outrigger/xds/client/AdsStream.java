@@ -106,9 +106,11 @@ abstract class AdsStream {
         @Override
         public void onError(Throwable t) {
             Status status = Status.fromThrowable(t);
-            String reason = status.getDescription() == null
-                    ? status.getCode().toString()
-                    : status.getCode() + ": " + status.getDescription();
+            String reason = (status.getDescription() == null ? status.getCode().toString()
+                    : status.getCode() + ": " + status.getDescription())
+                    // "io exception" alone does not say what failed: the cause does ("Connection refused").
+                    + (status.getCause() != null && status.getCause().getMessage() != null
+                            ? " (" + status.getCause().getMessage() + ")" : "");
             controller.execute(() -> controller.streamEnded(AdsStream.this, reason));
         }
 

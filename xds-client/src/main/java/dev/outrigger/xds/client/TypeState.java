@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class TypeState<T> {
 
     private static final Logger log = LoggerFactory.getLogger(TypeState.class);
+    private Instant nackLoggedAt = Instant.MIN;
 
     private final XdsResourceType<T> type;
     private final XdsResourceWatcher<T> watcher;
@@ -299,6 +300,14 @@ final class TypeState<T> {
     }
 
     void recordNack(String version, String responseNonce, String detail, Instant now) {
+        // A server may answer a NACK with the same response at once, again and again: say it
+        // once, and again only when the reason changes or a minute has passed.
+        if (lastNack == null || !lastNack.detail().equals(detail) || now.isAfter(nackLoggedAt.plusSeconds(60))) {
+            log.warn("rejected {} version {} (nonce {}):\n{}", type.typeUrl(), version, responseNonce, detail);
+            nackLoggedAt = now;
+        } else {
+            log.debug("rejected {} version {} again", type.typeUrl(), version);
+        }
         lastNack = new XdsClientStatus.Nack(version, responseNonce, detail, now);
     }
 

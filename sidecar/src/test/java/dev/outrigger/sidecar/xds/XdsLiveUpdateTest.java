@@ -9,25 +9,17 @@ import static dev.outrigger.sidecar.xds.XdsResources.routes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.outrigger.testing.LeakDetectionExtension;
 import dev.outrigger.testing.Reply;
 import dev.outrigger.testing.TestUpstream;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,25 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What a new snapshot must not do: fail a request already in flight, drop the socket of a
  * listener whose address stays, or wait forever for a resource the control plane never sends.
  */
-@ExtendWith(LeakDetectionExtension.class)
-class XdsLiveUpdateTest {
+class XdsLiveUpdateTest extends XdsTestBase {
 
-    @TempDir
-    Path dir;
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T c) {
-        closeables.add(c);
-        return c;
-    }
 
     /** A request that started on the old routes and endpoints finishes there, after both changed. */
     @ParameterizedTest
@@ -67,13 +42,7 @@ class XdsLiveUpdateTest {
                 List.of(routes("routes", Map.of("/", "svc"))), List.of(), "1"));
         XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
         f.awaitReady();
-        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
-            try {
-                return f.get("out", "/slow");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<HttpResponse<String>> inFlight = inFlight(f, "out", "/slow");
         await("request reached the slow endpoint", () -> slow.requestsStarted() == 1);
         // The endpoint leaves, and the routes now point at another cluster.
         cp.set(NODE, Snapshot.create(List.of(edsCluster("svc"), edsCluster("other")),
@@ -98,13 +67,7 @@ class XdsLiveUpdateTest {
         XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
         f.awaitReady();
         java.net.InetSocketAddress address = f.sidecar.listenerAddress("gone");
-        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
-            try {
-                return f.get("gone", "/");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<HttpResponse<String>> inFlight = inFlight(f, "gone", "/");
         await("request reached the endpoint", () -> slow.requestsStarted() == 1);
         cp.set(NODE, Snapshot.create(clusters, eds, List.of(), rds, List.of(), "2"));
         await("listener removed", () -> !f.sidecar.listenerNames().contains("gone"));
@@ -140,60 +103,33 @@ class XdsLiveUpdateTest {
                 List.of(routes("routes", Map.of("/", "svc"))), List.of(), "1"));
         XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
         f.awaitReady();
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong ok = new AtomicLong();
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread load = new Thread(() -> {
-            while (running.get()) {
-                try {
-                    HttpResponse<String> r = f.get("out", "/");
-                    if (r.statusCode() == 200) {
-                        ok.incrementAndGet();
-                    } else {
-                        failures.add(r.statusCode() + " " + r.body());
-                    }
-                } catch (Exception e) {
-                    failures.add(e.toString());
-                }
-            }
-        });
+        LoadLoop load = LoadLoop.start(f, "out", "/", 1);
         // New connections without pause: a socket closed and bound again would refuse some.
-        AtomicLong connects = new AtomicLong();
-        Thread connecting = new Thread(() -> {
-            while (running.get()) {
-                try (java.net.Socket sock = new java.net.Socket("127.0.0.1", port)) {
-                    sock.setSoTimeout(5000);
-                    sock.getOutputStream().write("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                    String reply = new String(sock.getInputStream().readAllBytes(),
-                            java.nio.charset.StandardCharsets.US_ASCII);
-                    if (reply.startsWith("HTTP/1.1 200")) {
-                        connects.incrementAndGet();
-                    } else {
-                        failures.add("new connection: " + reply.lines().findFirst().orElse("(nothing)"));
-                    }
-                } catch (Exception e) {
-                    failures.add("new connection: " + e);
-                }
+        load.run("new-connections", () -> {
+            try (java.net.Socket sock = new java.net.Socket("127.0.0.1", port)) {
+                sock.setSoTimeout(5000);
+                sock.getOutputStream().write("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String reply = new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                return reply.startsWith("HTTP/1.1 200") ? "new connection" : null;
             }
         });
-        load.start();
-        connecting.start();
-        try {
-            await("load flows", () -> ok.get() > 50 && connects.get() > 20);
+        try (load) {
+            await("load flows", () -> count(load, "A") > 50 && count(load, "new connection") > 20);
             cp.set(NODE, Snapshot.create(List.of(edsCluster("svc")), List.of(endpoints("svc", a.port())), List.of(v2),
                     List.of(routes("routes", Map.of("/", "svc"))), List.of(), "2"));
             await("listener updated", () -> f.admin("/config_dump").contains("\"stat_prefix\" : \"out-v2\""));
-            long after = ok.get();
-            long connectsAfter = connects.get();
-            await("requests after the update", () -> ok.get() > after + 50 && connects.get() > connectsAfter + 20);
-        } finally {
-            running.set(false);
-            load.join();
-            connecting.join();
+            long reused = count(load, "A");
+            long fresh = count(load, "new connection");
+            await("requests after the update", () -> count(load, "A") > reused + 50
+                    && count(load, "new connection") > fresh + 20);
         }
-        assertEquals(List.of(), failures);
+        assertEquals(List.of(), load.failures());
         assertEquals(port, f.sidecar.listenerAddress("out").getPort());
+    }
+
+    private static long count(LoadLoop load, String body) {
+        return load.bodies().getOrDefault(body, 0L);
     }
 
     /** A listener renamed on the same port: the old one's socket is closed before the new one binds. */

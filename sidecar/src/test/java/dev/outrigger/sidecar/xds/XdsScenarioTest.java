@@ -10,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.outrigger.testing.LeakDetectionExtension;
 import dev.outrigger.testing.TestTcpServer;
 import dev.outrigger.testing.TestUpstream;
-import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -22,16 +20,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,30 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * stream variants: initial config, live changes under load, a partly invalid snapshot, a lost
  * control plane, subscriptions that follow references.
  */
-@ExtendWith(LeakDetectionExtension.class)
-class XdsScenarioTest {
+class XdsScenarioTest extends XdsTestBase {
 
-    @TempDir
-    Path dir;
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    private static Snapshot snapshot(String version, List<Cluster> clusters, List<ClusterLoadAssignment> eds,
-            List<Listener> listeners, List<RouteConfiguration> rds) {
-        return Snapshot.create(clusters, eds, listeners, rds, List.of(), version);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
@@ -107,32 +75,9 @@ class XdsScenarioTest {
         XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
         f.awaitReady();
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong ok = new AtomicLong();
-        Map<String, Long> seen = new ConcurrentHashMap<>();
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> load = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = f.get("out", "/x");
-                        if (r.statusCode() == 200) {
-                            ok.incrementAndGet();
-                            seen.merge(r.body(), 1L, Long::sum);
-                        } else {
-                            failures.add(r.statusCode() + " " + r.body());
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                }
-            }, "load-" + i);
-            t.start();
-            load.add(t);
-        }
-        try {
-            await("load flows", () -> ok.get() > 50);
+        LoadLoop load = LoadLoop.start(f, "out", "/x", 2);
+        try (load) {
+            await("load flows", () -> load.ok() > 50);
             // A new cluster first, then the route to it.
             cp.set(NODE, snapshot("2", List.of(edsCluster("svc"), edsCluster("svc2")),
                     List.of(endpoints("svc", a.port()), endpoints("svc2", b.port())), List.of(out),
@@ -141,21 +86,17 @@ class XdsScenarioTest {
             cp.set(NODE, snapshot("3", List.of(edsCluster("svc"), edsCluster("svc2")),
                     List.of(endpoints("svc", a.port()), endpoints("svc2", b.port())), List.of(out),
                     List.of(routes("routes", Map.of("/", "svc2")))));
-            await("route change reaches B", () -> seen.containsKey("B"));
+            await("route change reaches B", () -> load.bodies().containsKey("B"));
             // An endpoint change: svc2 moves to C.
-            long beforeC = ok.get();
+            long beforeC = load.ok();
             cp.set(NODE, snapshot("4", List.of(edsCluster("svc"), edsCluster("svc2")),
                     List.of(endpoints("svc", a.port()), endpoints("svc2", c.port())), List.of(out),
                     List.of(routes("routes", Map.of("/", "svc2")))));
-            await("endpoint change reaches C", () -> seen.containsKey("C"));
-            await("more requests on C", () -> ok.get() > beforeC + 50);
-        } finally {
-            running.set(false);
-            for (Thread t : load) {
-                t.join();
-            }
+            await("endpoint change reaches C", () -> load.bodies().containsKey("C"));
+            await("more requests on C", () -> load.ok() > beforeC + 50);
         }
-        assertEquals(List.of(), failures, "requests that failed while the configuration changed");
+        assertEquals(List.of(), load.failures(), "requests that failed while the configuration changed");
+        Map<String, Long> seen = load.bodies();
         assertTrue(seen.get("A") > 0 && seen.get("B") > 0 && seen.get("C") > 0, seen.toString());
         // B stopped getting requests once svc2 moved to C: its last request came before C's first.
         int bBefore = b.requestsStarted();

@@ -1,0 +1,41 @@
+package dev.outrigger.sidecar.tls;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Where the trust bundle peers are checked against comes from: a file, inline PEM, or an SDS secret. */
+public sealed interface TrustRef {
+
+    /**
+     * A file on disk, watched and reloaded when it changes.
+     *
+     * @param bundle the CA certificates
+     */
+    record File(Path bundle) implements TrustRef {
+        public File {
+            Objects.requireNonNull(bundle, "bundle");
+        }
+    }
+
+    /**
+     * PEM given in the configuration.
+     *
+     * @param bundle the CA certificates
+     */
+    record Inline(String bundle) implements TrustRef {
+        public Inline {
+            Objects.requireNonNull(bundle, "bundle");
+        }
+    }
+
+    /**
+     * A {@code validation_context} secret delivered by SDS.
+     *
+     * @param name the secret's name
+     */
+    record Sds(String name) implements TrustRef {
+        public Sds {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+}

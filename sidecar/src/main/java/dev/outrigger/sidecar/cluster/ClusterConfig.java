@@ -1,6 +1,7 @@
 package dev.outrigger.sidecar.cluster;
 
 import dev.outrigger.sidecar.snapshot.Http2Settings;
+import dev.outrigger.sidecar.tls.TlsSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param http2 HTTP/2 settings offered to the endpoints when {@code protocol} may be HTTP/2
  * @param edsServiceName for an EDS cluster, the name its endpoints are requested by
  *     ({@code eds_cluster_config.service_name}, else the cluster name); empty for a STATIC cluster
+ * @param tls how connections to the endpoints originate TLS ({@code transport_socket}), or null for plain text
  */
 public record ClusterConfig(
         String name,
@@ -27,7 +29,14 @@ public record ClusterConfig(
         ConnectionPoolSettings pool,
         UpstreamProtocol protocol,
         Http2Settings http2,
-        String edsServiceName) {
+        String edsServiceName,
+        TlsSettings tls) {
+
+    /** A plain-text cluster. */
+    public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
+            ConnectionPoolSettings pool, UpstreamProtocol protocol, Http2Settings http2, String edsServiceName) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, edsServiceName, null);
+    }
 
     /** A STATIC cluster spoken to in HTTP/1.1. */
     public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
@@ -62,7 +71,8 @@ public record ClusterConfig(
 
     /** This cluster with other endpoints (an EDS update). */
     public ClusterConfig withEndpoints(List<EndpointConfig> newEndpoints) {
-        return new ClusterConfig(name, connectTimeout, lbPolicy, newEndpoints, pool, protocol, http2, edsServiceName);
+        return new ClusterConfig(name, connectTimeout, lbPolicy, newEndpoints, pool, protocol, http2, edsServiceName,
+                tls);
     }
 
     /** Whether {@code other} differs from this one in its endpoints at most. */

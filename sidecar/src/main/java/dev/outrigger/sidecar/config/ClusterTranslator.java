@@ -4,6 +4,7 @@ import dev.outrigger.sidecar.cluster.ClusterConfig;
 import dev.outrigger.sidecar.cluster.ConnectionPoolSettings;
 import dev.outrigger.sidecar.cluster.EndpointConfig;
 import dev.outrigger.sidecar.cluster.LbPolicy;
+import dev.outrigger.sidecar.tls.TlsSettings;
 import dev.outrigger.xds.FieldPath;
 import dev.outrigger.xds.ResourceInvalidException;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -24,7 +25,7 @@ final class ClusterTranslator {
     static ClusterConfig translate(Cluster cluster, FieldPath path) throws ResourceInvalidException {
         FieldCheck.only(cluster, path, "name", "type", "connect_timeout", "lb_policy", "load_assignment",
                 "eds_cluster_config", "circuit_breakers", "typed_extension_protocol_options",
-                "http2_protocol_options");
+                "http2_protocol_options", "transport_socket");
         if (cluster.getName().isEmpty()) {
             throw path.field("name").invalid("required");
         }
@@ -56,8 +57,11 @@ final class ClusterTranslator {
         UpstreamProtocolTranslator.Result protocol = UpstreamProtocolTranslator.translate(cluster, httpOptions, path,
                 ConnectionPoolTranslator.httpOptionsPath(path));
         ConnectionPoolSettings pool = ConnectionPoolTranslator.translate(cluster, httpOptions, path);
+        TlsSettings tls = cluster.hasTransportSocket()
+                ? TlsContextTranslator.upstream(cluster.getTransportSocket(), path.field("transport_socket"))
+                : null;
         return new ClusterConfig(cluster.getName(), connectTimeout, LbPolicy.ROUND_ROBIN, endpoints, pool,
-                protocol.protocol(), protocol.http2(), edsServiceName);
+                protocol.protocol(), protocol.http2(), edsServiceName, tls);
     }
 
     // The endpoints come as a ClusterLoadAssignment named service_name (else the cluster's name).

@@ -4,6 +4,7 @@ import dev.outrigger.sidecar.listener.FilterChainConfig;
 import dev.outrigger.sidecar.listener.FilterChainMatch;
 import dev.outrigger.sidecar.listener.TcpProxyConfig;
 import dev.outrigger.sidecar.route.RouteSource;
+import dev.outrigger.sidecar.tls.TlsSettings;
 import dev.outrigger.xds.FieldPath;
 import dev.outrigger.xds.ResourceInvalidException;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
@@ -41,8 +42,10 @@ final class FilterChainTranslator {
      * @param http its HTTP connection manager, or null
      * @param tcp its TCP proxy, or null
      * @param path where the chain is
+     * @param tls its {@code transport_socket}, or null
      */
-    record Draft(String name, FilterChainMatch match, HcmTranslator.Draft http, TcpProxyConfig tcp, FieldPath path) {
+    record Draft(String name, FilterChainMatch match, HcmTranslator.Draft http, TcpProxyConfig tcp, FieldPath path,
+            TlsSettings tls) {
 
         Draft {
             Objects.requireNonNull(name, "name");
@@ -55,9 +58,14 @@ final class FilterChainTranslator {
 
         /** The finished chain; {@code routes} is the route table of an HTTP chain and ignored for a TCP one. */
         FilterChainConfig complete(RouteSource routes) {
-            return http != null
+            FilterChainConfig chain = http != null
                     ? FilterChainConfig.http(name, match, http.complete(routes))
                     : FilterChainConfig.tcp(name, match, tcp);
+            return tls == null ? chain : chain.withTls(tls);
+        }
+
+        Draft withTls(TlsSettings settings) {
+            return new Draft(name, match, http, tcp, path, settings);
         }
 
         /** Where the chain is within its listener: {@code filter_chains[1]} or {@code default_filter_chain}. */
@@ -94,10 +102,13 @@ final class FilterChainTranslator {
     }
 
     private static void checkChain(FilterChain chain, FieldPath path) throws ResourceInvalidException {
-        if (chain.hasTransportSocket()) {
-            throw path.field("transport_socket").invalid("transport_socket (TLS) is not supported yet");
-        }
-        FieldCheck.only(chain, path, "name", "filter_chain_match", "filters");
+        FieldCheck.only(chain, path, "name", "filter_chain_match", "filters", "transport_socket");
+    }
+
+    private static Draft withTls(Draft draft, FilterChain chain, FieldPath path) throws ResourceInvalidException {
+        return chain.hasTransportSocket()
+                ? draft.withTls(TlsContextTranslator.downstream(chain.getTransportSocket(), path.field("transport_socket")))
+                : draft;
     }
 
     private static FilterChainMatch match(io.envoyproxy.envoy.config.listener.v3.FilterChainMatch match,
@@ -160,11 +171,13 @@ final class FilterChainTranslator {
         if (type.equals(HttpConnectionManager.getDescriptor().getFullName())) {
             HttpConnectionManager hcm = ConfigValues.unpack(filter.getTypedConfig(), HttpConnectionManager.class,
                     configPath);
-            return new Draft(chain.getName(), match, HcmTranslator.translate(hcm, configPath), null, path);
+            return withTls(new Draft(chain.getName(), match, HcmTranslator.translate(hcm, configPath), null, path, null),
+                    chain, path);
         }
         if (type.equals(TcpProxy.getDescriptor().getFullName())) {
             TcpProxy proxy = ConfigValues.unpack(filter.getTypedConfig(), TcpProxy.class, configPath);
-            return new Draft(chain.getName(), match, null, TcpProxyTranslator.translate(proxy, configPath), path);
+            return withTls(new Draft(chain.getName(), match, null, TcpProxyTranslator.translate(proxy, configPath), path,
+                    null), chain, path);
         }
         throw filterPath.invalid(filter.getName() + " (" + type + ") is not supported; the network filters are "
                 + EITHER);

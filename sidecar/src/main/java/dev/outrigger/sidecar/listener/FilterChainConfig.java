@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.listener;
 
+import dev.outrigger.sidecar.tls.TlsSettings;
 import java.util.Objects;
 
 /**
@@ -10,9 +11,16 @@ import java.util.Objects;
  * @param match the connections it applies to
  * @param http the HTTP connection manager, or null
  * @param tcp the TCP proxy, or null
+ * @param tls how the chain terminates TLS ({@code transport_socket}), or null for plain text
  */
 public record FilterChainConfig(String name, FilterChainMatch match, HttpConnectionManagerConfig http,
-        TcpProxyConfig tcp) {
+        TcpProxyConfig tcp, TlsSettings tls) {
+
+    /** A plain-text chain. */
+    public FilterChainConfig(String name, FilterChainMatch match, HttpConnectionManagerConfig http,
+            TcpProxyConfig tcp) {
+        this(name, match, http, tcp, null);
+    }
 
     public FilterChainConfig {
         Objects.requireNonNull(name, "name");
@@ -30,5 +38,10 @@ public record FilterChainConfig(String name, FilterChainMatch match, HttpConnect
     /** A TCP proxy chain. */
     public static FilterChainConfig tcp(String name, FilterChainMatch match, TcpProxyConfig tcp) {
         return new FilterChainConfig(name, match, null, tcp);
+    }
+
+    /** This chain terminating TLS with {@code settings}. */
+    public FilterChainConfig withTls(TlsSettings settings) {
+        return new FilterChainConfig(name, match, http, tcp, settings);
     }
 }

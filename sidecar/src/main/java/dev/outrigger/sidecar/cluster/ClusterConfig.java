@@ -64,6 +64,11 @@ public record ClusterConfig(
         Objects.requireNonNull(edsServiceName, "edsServiceName");
     }
 
+    /** Names of the SDS secrets its TLS uses. */
+    public List<String> sdsNames() {
+        return tls == null ? List.of() : tls.sdsNames();
+    }
+
     /** Whether the endpoints come from EDS. */
     public boolean isEds() {
         return !edsServiceName.isEmpty();

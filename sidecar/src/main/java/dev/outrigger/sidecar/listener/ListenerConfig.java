@@ -59,6 +59,17 @@ public record ListenerConfig(
         return names;
     }
 
+    /** Names of the SDS secrets its filter chains' TLS uses. */
+    public java.util.Set<String> sdsNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (FilterChainConfig chain : allFilterChains()) {
+            if (chain.tls() != null) {
+                names.addAll(chain.tls().sdsNames());
+            }
+        }
+        return names;
+    }
+
     /** Whether every RDS route configuration it uses has arrived (or is known to be missing). */
     public boolean routesReady() {
         for (FilterChainConfig chain : allFilterChains()) {

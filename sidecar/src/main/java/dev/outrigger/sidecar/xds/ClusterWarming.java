@@ -24,7 +24,10 @@ final class ClusterWarming {
     private final Map<String, List<EndpointConfig>> endpoints = new HashMap<>();
     private Map<String, ClusterConfig> active = Map.of();
 
-    ClusterWarming(Map<String, ClusterConfig> staticClusters) {
+    private final java.util.function.Predicate<String> secretReady;
+
+    ClusterWarming(Map<String, ClusterConfig> staticClusters, java.util.function.Predicate<String> secretReady) {
+        this.secretReady = secretReady;
         this.staticNames = Set.copyOf(staticClusters.keySet());
         this.clusters.putAll(staticClusters);
     }
@@ -101,7 +104,21 @@ final class ClusterWarming {
         return true;
     }
 
+    /** The SDS secret names every cluster's TLS needs. */
+    Set<String> sdsNames() {
+        Set<String> names = new TreeSet<>();
+        for (ClusterConfig c : all().values()) {
+            names.addAll(c.sdsNames());
+        }
+        return names;
+    }
+
     private ClusterConfig warm(ClusterConfig c) {
+        for (String secret : c.sdsNames()) {
+            if (!secretReady.test(secret)) {
+                return null;
+            }
+        }
         if (!c.isEds()) {
             return c;
         }

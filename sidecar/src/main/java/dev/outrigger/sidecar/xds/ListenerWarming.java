@@ -24,7 +24,11 @@ final class ListenerWarming {
     private final Map<String, ListenerConfig> failed = new LinkedHashMap<>();
     private final InetSocketAddress admin;
 
-    ListenerWarming(List<ListenerConfig> staticListeners, InetSocketAddress admin) {
+    private final java.util.function.Predicate<String> secretReady;
+
+    ListenerWarming(List<ListenerConfig> staticListeners, InetSocketAddress admin,
+            java.util.function.Predicate<String> secretReady) {
+        this.secretReady = secretReady;
         Map<String, ListenerConfig> byName = new LinkedHashMap<>();
         staticListeners.forEach(l -> byName.put(l.name(), l));
         this.staticListeners = Map.copyOf(byName);
@@ -78,7 +82,7 @@ final class ListenerWarming {
     List<ListenerConfig> readyToBind() {
         List<ListenerConfig> ready = new ArrayList<>();
         for (ListenerConfig l : latest.values()) {
-            if (bound.get(l.name()) != l && failed.get(l.name()) != l && l.routesReady()) {
+            if (bound.get(l.name()) != l && failed.get(l.name()) != l && ready(l)) {
                 ready.add(l);
             }
         }
@@ -91,16 +95,38 @@ final class ListenerWarming {
      */
     boolean allWarm() {
         for (ListenerConfig l : staticListeners.values()) {
-            if (!l.routesReady()) {
+            if (!ready(l)) {
                 return false;
             }
         }
         for (ListenerConfig l : latest.values()) {
-            if (bound.get(l.name()) != l && !l.routesReady()) {
+            if (bound.get(l.name()) != l && !ready(l)) {
                 return false;
             }
         }
         return true;
+    }
+
+    // Routes and secrets: a listener serves once what it names has arrived (or is known missing).
+    private boolean ready(ListenerConfig l) {
+        if (!l.routesReady()) {
+            return false;
+        }
+        for (String secret : l.sdsNames()) {
+            if (!secretReady.test(secret)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** SDS names every listener needs: static ones, latest versions, and bound versions still serving. */
+    Set<String> sdsNames() {
+        Set<String> names = new TreeSet<>();
+        staticListeners.values().forEach(l -> names.addAll(l.sdsNames()));
+        latest.values().forEach(l -> names.addAll(l.sdsNames()));
+        bound.values().forEach(l -> names.addAll(l.sdsNames()));
+        return names;
     }
 
     /** RDS names every listener needs: static ones, latest versions, and bound versions still serving. */

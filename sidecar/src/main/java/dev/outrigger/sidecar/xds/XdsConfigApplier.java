@@ -64,6 +64,9 @@ public final class XdsConfigApplier implements AutoCloseable {
     private Subscriber subscriber;
     private Set<String> subscribedRoutes = Set.of();
     private Set<String> subscribedEndpoints = Set.of();
+    private Set<String> subscribedSecrets = Set.of();
+    /** Secrets that arrived, or are known not to exist (then false): what warming waits for. */
+    private final Map<String, Boolean> secretsSeen = new java.util.HashMap<>();
     private boolean ldsSeen;
     private boolean cdsSeen;
     private volatile boolean initialized;
@@ -83,8 +86,8 @@ public final class XdsConfigApplier implements AutoCloseable {
         this.plane = plane;
         this.metrics = metrics;
         this.secrets = secrets;
-        this.clusters = new ClusterWarming(staticClusters);
-        this.listeners = new ListenerWarming(staticListeners, admin);
+        this.clusters = new ClusterWarming(staticClusters, this::secretReady);
+        this.listeners = new ListenerWarming(staticListeners, admin, this::secretReady);
         this.ldsExpected = lds;
         this.cdsExpected = cds;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -318,15 +321,31 @@ public final class XdsConfigApplier implements AutoCloseable {
         for (XdsResource<SecretConfig> r : changed.values()) {
             resources.received(Kind.SECRET, r);
             secrets.onSecret(r.value());
+            secretsSeen.put(r.name(), true);
             applied(Kind.SECRET, r.name());
         }
         removed.forEach(this::onSecretMissing);
+        warmAfterSecrets();
         return Map.of();
     }
 
     private synchronized void onSecretMissing(String name) {
         resources.removed(Kind.SECRET, name);
         secrets.onSecretRemoved(name);
+        secretsSeen.put(name, false);
+        warmAfterSecrets();
+    }
+
+    // Listeners and clusters waiting for their secrets may serve now (a missing secret stops the
+    // wait; the TLS layer then refuses handshakes for lack of credentials).
+    private void warmAfterSecrets() {
+        applyClusters();
+        bindReady(null);
+        checkInitialized();
+    }
+
+    private boolean secretReady(String name) {
+        return secretsSeen.containsKey(name);
     }
 
     // --- shared ---
@@ -358,6 +377,13 @@ public final class XdsConfigApplier implements AutoCloseable {
         if (!eds.equals(subscribedEndpoints)) {
             subscribedEndpoints = Set.copyOf(eds);
             subscriber.subscribe(types.endpoints, subscribedEndpoints);
+        }
+        Set<String> sds = new java.util.TreeSet<>(listeners.sdsNames());
+        sds.addAll(clusters.sdsNames());
+        secretsSeen.keySet().retainAll(sds);
+        if (!sds.equals(subscribedSecrets)) {
+            subscribedSecrets = Set.copyOf(sds);
+            subscriber.subscribe(types.secrets, subscribedSecrets);
         }
     }
 

@@ -279,6 +279,30 @@ class XdsConfigApplierTest {
     }
 
     @Test
+    void sdsFollowsTheSecretsListenersReferToAndTheyWarmUntilTheSecretsArrive() throws Exception {
+        applier(Map.of(), List.of());
+        String sdsUrl = applier.types().secrets.typeUrl();
+        applier.routeWatcher();
+        applier.listenerWatcher().onResourcesChanged(res(applier.types().listeners, "1",
+                XdsResources.mtlsListener("in", 0, "r", "default", "ROOTCA")), Set.of());
+        assertEquals(Set.of("default", "ROOTCA"), subscribed.get(sdsUrl));
+        applier.routeWatcher().onResourcesChanged(res(applier.types().routes, "1", routes("r", Map.of("/", "s"))),
+                Set.of());
+        assertTrue(plane.listeners.isEmpty(), "warming until its secrets arrive");
+        var ca = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.newBuilder().setName("ROOTCA")
+                .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                        .CertificateValidationContext.newBuilder().setTrustedCa(
+                                io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString("CA")))
+                .build();
+        applier.secretWatcher().onResourcesChanged(res(applier.types().secrets, "1", ca), Set.of());
+        assertTrue(plane.listeners.isEmpty(), "still waiting for its certificate");
+        applier.secretWatcher().onResourceDoesNotExist("default");
+        assertTrue(plane.listeners.containsKey("in"), "a missing secret stops the wait");
+        applier.listenerWatcher().onResourcesChanged(Map.of(), Set.of("in"));
+        assertEquals(Set.of(), subscribed.get(sdsUrl), "unsubscribed once nothing refers to them");
+    }
+
+    @Test
     void anEmptyControlPlaneStillCountsOnceItAnswered() {
         applier(Map.of(), List.of());
         applier.streamEvents().onResponse(applier.types().listeners.typeUrl(), 0, 0, 0);

@@ -88,6 +88,25 @@ final class XdsResources {
                 .build();
     }
 
+    /** {@link #httpListener} terminating mutual TLS with SDS secrets {@code certificate} and {@code trust}. */
+    static Listener mtlsListener(String name, int port, String routeName, String certificate, String trust) {
+        var sdsConfig = io.envoyproxy.envoy.config.core.v3.ConfigSource.newBuilder()
+                .setAds(AggregatedConfigSource.getDefaultInstance());
+        var tls = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.newBuilder()
+                .setRequireClientCertificate(com.google.protobuf.BoolValue.of(true))
+                .setCommonTlsContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext
+                        .newBuilder()
+                        .addTlsCertificateSdsSecretConfigs(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                .SdsSecretConfig.newBuilder().setName(certificate).setSdsConfig(sdsConfig))
+                        .setValidationContextSdsSecretConfig(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                .SdsSecretConfig.newBuilder().setName(trust).setSdsConfig(sdsConfig)))
+                .build();
+        Listener plain = httpListener(name, port, routeName);
+        return plain.toBuilder().setFilterChains(0, plain.getFilterChains(0).toBuilder().setTransportSocket(
+                io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder()
+                        .setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(tls)))).build();
+    }
+
     /** A TCP proxy listener on 127.0.0.1:{@code port} to {@code cluster}. */
     static Listener tcpListener(String name, int port, String cluster) {
         var tcp = io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.newBuilder()

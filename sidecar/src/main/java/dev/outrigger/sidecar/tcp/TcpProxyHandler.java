@@ -105,7 +105,12 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
         ChannelFuture f = c.bootstrap(ctx.channel().eventLoop())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(NO_HANDLERS)
+                .handler(c.config().tls() == null ? NO_HANDLERS : new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        c.addTls(ch, endpoint); // mTLS to the peer; the relay's bytes go inside it
+                    }
+                })
                 .connect(endpoint.address());
         upstream = f.channel();
         f.addListener(done -> connected(f, c, endpoint));

@@ -7,6 +7,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import dev.outrigger.sidecar.tls.TlsContextSource;
+import dev.outrigger.sidecar.tls.TlsSettings;
 
 /**
  * The running clusters by name. The map is immutable and replaced whole by {@link #update}, so a
@@ -16,13 +19,28 @@ public final class ClusterManager {
 
     private final ProxyMetrics metrics;
     private final Transport transport;
+    private final Function<TlsSettings, TlsContextSource> tlsContexts;
     private volatile Map<String, UpstreamCluster> clusters = Map.of();
 
     /** Creates the runtime state of every cluster in {@code configs}. */
     public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport) {
+        this(configs, metrics, transport, settings -> {
+            throw new IllegalStateException("no TLS contexts configured");
+        });
+    }
+
+    /** Clusters that originate TLS get their contexts from {@code tlsContexts}. */
+    public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport,
+            Function<TlsSettings, TlsContextSource> tlsContexts) {
         this.metrics = metrics;
         this.transport = transport;
+        this.tlsContexts = tlsContexts;
         update(configs);
+    }
+
+    private UpstreamCluster create(ClusterConfig c) {
+        return new UpstreamCluster(c, metrics.cluster(c.name()), transport,
+                c.tls() == null ? null : tlsContexts.apply(c.tls()));
     }
 
     /** The cluster named {@code name}, or null. */
@@ -54,7 +72,7 @@ public final class ClusterManager {
         for (ClusterConfig c : configs.values()) {
             UpstreamCluster existing = old.get(c.name());
             if (existing == null) {
-                next.put(c.name(), new UpstreamCluster(c, metrics.cluster(c.name()), transport));
+                next.put(c.name(), create(c));
                 added++;
             } else if (existing.config().equals(c)) {
                 next.put(c.name(), existing);
@@ -63,7 +81,7 @@ public final class ClusterManager {
                 next.put(c.name(), existing);
                 updated++;
             } else {
-                next.put(c.name(), new UpstreamCluster(c, metrics.cluster(c.name()), transport));
+                next.put(c.name(), create(c));
                 retired.add(existing);
                 replaced++;
             }

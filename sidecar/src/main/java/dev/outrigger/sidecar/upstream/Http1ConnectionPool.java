@@ -41,6 +41,7 @@ public final class Http1ConnectionPool implements UpstreamPool, LoopPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        cluster.addTls(ch, endpoint);
                         Http1ClientCodec.install(ch.pipeline());
                         ch.pipeline().addLast(new UpstreamConnection(Http1ConnectionPool.this));
                     }

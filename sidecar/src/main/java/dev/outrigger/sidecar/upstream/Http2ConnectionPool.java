@@ -44,6 +44,7 @@ public final class Http2ConnectionPool implements UpstreamPool, LoopPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        cluster.addTls(ch, endpoint);
                         Http2FrameCodec codec = Http2Codecs.frameCodec(false, cluster.config().http2(), 0);
                         ch.pipeline().addLast(codec);
                         // Endpoints may not push: no handler for streams they would open.

@@ -7,7 +7,12 @@ import dev.outrigger.sidecar.cluster.LoadBalancer;
 import dev.outrigger.sidecar.cluster.LoadBalancers;
 import dev.outrigger.sidecar.metrics.ClusterStats;
 import dev.outrigger.sidecar.transport.Transport;
+import dev.outrigger.sidecar.tls.TlsContextSource;
+import dev.outrigger.sidecar.tls.TlsSettings;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
@@ -33,12 +38,15 @@ public final class UpstreamCluster {
     /** The configuration, its endpoints and their balancer, replaced together with one write. */
     private volatile Members members;
     private final ConnectionLimits limits;
+    /** Where TLS toward the endpoints gets its context, or null for plain text. */
+    private final TlsContextSource tls;
     private final ClusterStats stats;
     private final Transport transport;
     private final ConcurrentMap<EventLoop, LoopPools> poolsByLoop = new ConcurrentHashMap<>();
     private final List<LoopPool> allPools = new CopyOnWriteArrayList<>();
 
-    UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport) {
+    UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport, TlsContextSource tls) {
+        this.tls = tls;
         this.members = Members.of(config, List.of());
         this.limits = new ConnectionLimits(config.pool());
         this.stats = stats;
@@ -115,6 +123,27 @@ public final class UpstreamCluster {
     /** The I/O transport connections to the endpoints use. */
     public Transport transport() {
         return transport;
+    }
+
+    /**
+     * Adds TLS toward {@code endpoint} at the head of a new connection's pipeline when the cluster
+     * originates TLS, with the context current now; writes wait in the TLS handler until the
+     * handshake is done. Without valid credentials the connection is closed (fail closed).
+     */
+    public void addTls(Channel ch, EndpointState endpoint) {
+        if (tls == null) {
+            return;
+        }
+        SslContext context = tls.current();
+        if (context == null) {
+            stats.connectFailed();
+            ch.close();
+            return;
+        }
+        TlsSettings settings = config().tls();
+        String peer = settings.sni().isEmpty() ? endpoint.config().address() : settings.sni();
+        SslHandler handler = context.newHandler(ch.alloc(), peer, endpoint.config().port());
+        ch.pipeline().addFirst("tls", handler);
     }
 
     /** A connection bootstrap to this cluster's endpoints on {@code loop}: transport, connect timeout, socket options. */

@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.config;
 
+import dev.outrigger.sidecar.listener.ForwardClientCert;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig;
 import dev.outrigger.sidecar.listener.HttpConnectionManagerConfig.Codec;
 import dev.outrigger.sidecar.route.RouteSource;
@@ -56,7 +57,8 @@ final class HcmTranslator {
             Set<String> upgradeTypes,
             RouteConfiguration routeConfig,
             FieldPath routeConfigPath,
-            String rdsName) {
+            String rdsName,
+            ForwardClientCert forwardClientCert) {
 
         Draft {
             skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
@@ -71,7 +73,7 @@ final class HcmTranslator {
         HttpConnectionManagerConfig complete(RouteSource routes) {
             return new HttpConnectionManagerConfig(statPrefix, routes, idleTimeout, maxRequestHeadersBytes,
                     generateRequestId, preserveExternalRequestId, useRemoteAddress, skipXffAppend, serverName,
-                    codec, skippedOptionalFilters, http2, upgradeTypes);
+                    codec, skippedOptionalFilters, http2, upgradeTypes, forwardClientCert);
         }
     }
 
@@ -84,7 +86,8 @@ final class HcmTranslator {
         FieldCheck.only(hcm, path, "stat_prefix", "codec_type", "route_config", "rds", "http_filters",
                 "common_http_protocol_options", "max_request_headers_kb", "generate_request_id",
                 "preserve_external_request_id", "use_remote_address", "skip_xff_append", "server_name",
-                "http2_protocol_options", "upgrade_configs");
+                "http2_protocol_options", "upgrade_configs", "forward_client_cert_details",
+                "set_current_client_cert_details");
         if (hcm.getStatPrefix().isEmpty()) {
             throw path.field("stat_prefix").invalid(
                     "required, as in Envoy (it prefixes this listener's HTTP statistics)");
@@ -134,7 +137,27 @@ final class HcmTranslator {
                 hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue(),
                 hcm.getSkipXffAppend(),
                 serverName, skipped, http2, upgradeTypes, rdsName == null ? hcm.getRouteConfig() : null,
-                path.field(rdsName == null ? "route_config" : "rds"), rdsName);
+                path.field(rdsName == null ? "route_config" : "rds"), rdsName, forwardClientCert(hcm, path));
+    }
+
+    private static ForwardClientCert forwardClientCert(HttpConnectionManager hcm, FieldPath path)
+            throws ResourceInvalidException {
+        ForwardClientCert.Mode mode = switch (hcm.getForwardClientCertDetails()) {
+            case SANITIZE -> ForwardClientCert.Mode.SANITIZE;
+            case FORWARD_ONLY -> ForwardClientCert.Mode.FORWARD_ONLY;
+            case APPEND_FORWARD -> ForwardClientCert.Mode.APPEND_FORWARD;
+            case SANITIZE_SET -> ForwardClientCert.Mode.SANITIZE_SET;
+            case ALWAYS_FORWARD_ONLY -> ForwardClientCert.Mode.ALWAYS_FORWARD_ONLY;
+            default -> throw path.field("forward_client_cert_details").invalid("value "
+                    + hcm.getForwardClientCertDetailsValue() + " is not a forward_client_cert_details");
+        };
+        boolean uri = false;
+        if (hcm.hasSetCurrentClientCertDetails()) {
+            FieldPath at = path.field("set_current_client_cert_details");
+            FieldCheck.only(hcm.getSetCurrentClientCertDetails(), at, "uri");
+            uri = hcm.getSetCurrentClientCertDetails().getUri();
+        }
+        return new ForwardClientCert(mode, uri);
     }
 
     // Routes come over the ADS stream: the only config source Outrigger speaks.

@@ -9,7 +9,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -27,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsTerminator implements ChainInstaller {
 
-    /** The peer certificate's SPIFFE ID (its URI SAN), set on a connection once its handshake succeeded. */
-    public static final AttributeKey<String> PEER_IDENTITY = AttributeKey.valueOf(TlsTerminator.class, "peerIdentity");
     /** How long a client may take to finish its handshake. */
     static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
@@ -64,14 +61,25 @@ public final class TlsTerminator implements ChainInstaller {
         channel.pipeline().addLast("tls-handshake", new Handshake(listener, chain));
     }
 
-    /** The peer's URI SAN from its leaf certificate, or null. */
-    static String uriSan(SslHandler tls) {
+    /** What the handshake of {@code tls} established: the client's certificate and this side's identity. */
+    static PeerCertificate peerCertificate(SslHandler tls) {
+        javax.net.ssl.SSLSession session = tls.engine().getSession();
+        Certificate[] local = session.getLocalCertificates();
+        String localUri = local != null && local.length > 0 && local[0] instanceof X509Certificate l ? uriSan(l) : null;
         try {
-            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            Certificate[] chain = session.getPeerCertificates();
             if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-                return null;
+                return new PeerCertificate(null, null, localUri);
             }
-            Collection<List<?>> sans = leaf.getSubjectAlternativeNames();
+            return new PeerCertificate(uriSan(leaf), sha256(leaf), localUri);
+        } catch (SSLPeerUnverifiedException e) {
+            return new PeerCertificate(null, null, localUri); // no client certificate: the chain did not require one
+        }
+    }
+
+    private static String uriSan(X509Certificate cert) {
+        try {
+            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
             if (sans == null) {
                 return null;
             }
@@ -81,9 +89,16 @@ public final class TlsTerminator implements ChainInstaller {
                 }
             }
             return null;
-        } catch (SSLPeerUnverifiedException e) {
-            return null; // no client certificate: allowed when the chain does not require one
         } catch (java.security.cert.CertificateParsingException e) {
+            return null;
+        }
+    }
+
+    private static String sha256(X509Certificate cert) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
             return null;
         }
     }
@@ -127,10 +142,7 @@ public final class TlsTerminator implements ChainInstaller {
                 return;
             }
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
-            String peer = uriSan(tls);
-            if (peer != null) {
-                ctx.channel().attr(PEER_IDENTITY).set(peer);
-            }
+            ctx.channel().attr(PeerCertificate.KEY).set(peerCertificate(tls));
             String alpn = tls.applicationProtocol();
             DetectedProtocol inside = ApplicationProtocolNames.HTTP_2.equals(alpn) ? DetectedProtocol.HTTP2
                     : ApplicationProtocolNames.HTTP_1_1.equals(alpn) ? DetectedProtocol.HTTP1

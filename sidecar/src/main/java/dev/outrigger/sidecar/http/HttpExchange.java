@@ -176,6 +176,8 @@ final class HttpExchange {
         }
         ProxyHeaders.prepareUpstreamRequest(request, f, conn.hcm(), conn.remoteIp(), listener.scheme(),
                 endpoint.hostPort());
+        ClientCertHeader.apply(request.headers(), conn.hcm().forwardClientCert(),
+                dev.outrigger.sidecar.downstream.PeerCertificate.of(ctx.channel()));
         if (selection.changesRequestHeaders()) {
             selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
         }

@@ -27,6 +27,7 @@ import java.util.Objects;
  *     that Outrigger does not implement and therefore does not run, in configuration order
  * @param http2 HTTP/2 settings offered to clients ({@code http2_protocol_options})
  * @param upgradeTypes upgrade types enabled for every route ({@code upgrade_configs}), lower case
+ * @param forwardClientCert what happens to {@code x-forwarded-client-cert}
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -41,7 +42,18 @@ public record HttpConnectionManagerConfig(
         Codec codec,
         List<String> skippedOptionalFilters,
         Http2Settings http2,
-        java.util.Set<String> upgradeTypes) {
+        java.util.Set<String> upgradeTypes,
+        ForwardClientCert forwardClientCert) {
+
+    /** A connection manager that sanitizes {@code x-forwarded-client-cert} (Envoy's default). */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, Duration idleTimeout,
+            int maxRequestHeadersBytes, boolean generateRequestId, boolean preserveExternalRequestId,
+            boolean useRemoteAddress, boolean skipXffAppend, String serverName, Codec codec,
+            List<String> skippedOptionalFilters, Http2Settings http2, java.util.Set<String> upgradeTypes) {
+        this(statPrefix, routes, idleTimeout, maxRequestHeadersBytes, generateRequestId, preserveExternalRequestId,
+                useRemoteAddress, skipXffAppend, serverName, codec, skippedOptionalFilters, http2, upgradeTypes,
+                ForwardClientCert.SANITIZE);
+    }
 
     /** Envoy's default downstream idle timeout. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
@@ -79,6 +91,7 @@ public record HttpConnectionManagerConfig(
         skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
         Objects.requireNonNull(http2, "http2");
         upgradeTypes = java.util.Set.copyOf(upgradeTypes);
+        Objects.requireNonNull(forwardClientCert, "forwardClientCert");
     }
 
     /** The route table for a request starting now (for RDS, the latest version). */

@@ -18,6 +18,8 @@ public final class ListenerContext {
 
     /** Set on a connection once it is counted as opened, cleared when counted as closed. */
     private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ListenerContext.class, "counted");
+    /** The handler in charge of a connection now, for draining that one connection. */
+    private static final AttributeKey<Drainable> OWNER = AttributeKey.valueOf(ListenerContext.class, "owner");
 
     private final ListenerConfig config;
     private final ClusterManager clusters;
@@ -84,6 +86,18 @@ public final class ListenerContext {
         return drained;
     }
 
+    /**
+     * Drains the one connection {@code channel}: it finishes what is in flight and closes (HTTP/2
+     * with GOAWAY), so its client reconnects. Used before the certificate it was authenticated
+     * with expires.
+     */
+    public void drainConnection(io.netty.channel.Channel channel) {
+        Drainable owner = channel.attr(OWNER).get();
+        if (owner != null && connections.contains(owner)) {
+            owner.drain();
+        }
+    }
+
     /** Closes every connection now, finished or not. */
     public void closeAll() {
         for (Drainable c : connections) {
@@ -98,6 +112,7 @@ public final class ListenerContext {
      */
     public void opened(Drainable connection) {
         connections.add(connection);
+        connection.channel().attr(OWNER).set(connection);
         if (connection.channel().attr(COUNTED).setIfAbsent(Boolean.TRUE) == null) {
             stats.connectionOpened();
         }

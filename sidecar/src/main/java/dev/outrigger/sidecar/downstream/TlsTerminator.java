@@ -1,6 +1,8 @@
 package dev.outrigger.sidecar.downstream;
 
 import dev.outrigger.sidecar.listener.FilterChainConfig;
+import dev.outrigger.sidecar.tls.CertificateTimes;
+import dev.outrigger.sidecar.tls.HandshakeFailures;
 import dev.outrigger.sidecar.tls.TlsContextSource;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -137,7 +139,7 @@ public final class TlsTerminator implements ChainInstaller {
             if (!done.isSuccess()) {
                 listener.stats().localError("tls_handshake_failed");
                 log.warn("listener '{}': TLS handshake with {} failed: {}", listener.config().name(),
-                        ctx.channel().remoteAddress(), reason(done.cause()));
+                        ctx.channel().remoteAddress(), HandshakeFailures.reason(done.cause()));
                 ctx.close();
                 return;
             }
@@ -147,6 +149,7 @@ public final class TlsTerminator implements ChainInstaller {
             DetectedProtocol inside = ApplicationProtocolNames.HTTP_2.equals(alpn) ? DetectedProtocol.HTTP2
                     : ApplicationProtocolNames.HTTP_1_1.equals(alpn) ? DetectedProtocol.HTTP1
                     : DetectedProtocol.UNDETECTED;
+            scheduleRenewal(ctx.channel(), listener, tls);
             ChannelHandlerContext tlsContext = ctx.pipeline().context(tls);
             ctx.pipeline().remove(this);
             plain.install(ctx.channel(), listener, chain, inside);
@@ -162,14 +165,21 @@ public final class TlsTerminator implements ChainInstaller {
         }
     }
 
-    /** The most specific message in {@code cause}'s chain: the trust manager's reason, not the wrapper's. */
-    static String reason(Throwable cause) {
-        String message = String.valueOf(cause);
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                message = t.getMessage();
-            }
+    /**
+     * Before either certificate of this connection expires, drain it so the client reconnects
+     * with fresh credentials: a connection must never outlive what authenticated it.
+     */
+    static void scheduleRenewal(Channel channel, ListenerContext listener, SslHandler tls) {
+        long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis());
+        if (delay == Long.MAX_VALUE) {
+            return;
         }
-        return message;
+        channel.eventLoop().schedule(() -> {
+            if (channel.isActive()) {
+                log.info("listener '{}': draining a connection from {} before its certificate expires",
+                        listener.config().name(), channel.remoteAddress());
+                listener.drainConnection(channel);
+            }
+        }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }

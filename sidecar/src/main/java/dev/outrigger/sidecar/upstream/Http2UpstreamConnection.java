@@ -174,6 +174,20 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == UpstreamTlsRenewal.EXPIRING) {
+            // As after a GOAWAY: streams in flight finish, new ones go to a fresh connection.
+            goingAway = true;
+            pool.connectionGoingAway(this);
+            if (activeStreams == 0) {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("upstream HTTP/2 connection to {} failed", pool.endpoint(), cause);
         ctx.close();

@@ -25,6 +25,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     private int requestsServed;
     private LazyTimer idleTimer;
     private boolean tunnel;
+    /** Its certificates are about to expire: no new request, closed once idle. */
+    private boolean expiring;
     private Http1ClientCodec.ResponseDecoder decoder;
 
     UpstreamConnection(Http1ConnectionPool pool) {
@@ -99,7 +101,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
     }
 
     boolean isUsable() {
-        return channel.isActive();
+        return channel.isActive() && !expiring;
     }
 
     void startIdleTimer(long nanos) {
@@ -207,6 +209,13 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == UpstreamTlsRenewal.EXPIRING) {
+            expiring = true;
+            if (exchange == null && !tunnel) {
+                ctx.close(); // idle in the pool: go now; a busy one closes when released
+            }
+            return;
+        }
         // In a tunnel the relay needs to hear of the peer's half-close.
         ctx.fireUserEventTriggered(evt);
     }

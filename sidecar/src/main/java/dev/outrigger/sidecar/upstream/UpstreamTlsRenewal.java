@@ -1,0 +1,57 @@
+package dev.outrigger.sidecar.upstream;
+
+import dev.outrigger.sidecar.tls.CertificateTimes;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sits behind the TLS handler of a connection to an endpoint: logs a failed handshake with its
+ * reason, and before either certificate expires tells the connection handler
+ * ({@link #EXPIRING}) to take no new request and close once idle, so the pool opens a fresh one.
+ */
+final class UpstreamTlsRenewal extends ChannelInboundHandlerAdapter {
+
+    /** The event fired down the pipeline when the connection's certificates are about to expire. */
+    static final Object EXPIRING = new Object() {
+        @Override
+        public String toString() {
+            return "certificate expiring";
+        }
+    };
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamTlsRenewal.class);
+
+    private final String cluster;
+    private final String endpoint;
+
+    UpstreamTlsRenewal(String cluster, String endpoint) {
+        this.cluster = cluster;
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (!done.isSuccess()) {
+                log.warn("cluster '{}': TLS handshake with {} failed: {}", cluster, endpoint,
+                        dev.outrigger.sidecar.tls.HandshakeFailures.reason(done.cause()));
+            } else {
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis());
+                if (delay != Long.MAX_VALUE) {
+                    ctx.executor().schedule(() -> {
+                        if (ctx.channel().isActive()) {
+                            ctx.fireUserEventTriggered(EXPIRING);
+                        }
+                    }, delay, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+}

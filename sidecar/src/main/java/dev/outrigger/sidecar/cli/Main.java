@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A sidecar service-mesh proxy configured with Envoy's xDS v3 API.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DemoUpstreamCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, DemoUpstreamCommand.class, CaCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -18,6 +18,9 @@ public interface AdminBackend {
     /** The control-plane stream and what each resource type last ACKed or NACKed, as JSON. */
     String configStatusJson();
 
+    /** Every TLS certificate in use: source, SPIFFE ID, serial, seconds to expiry, as JSON. */
+    String certsJson();
+
     /** Every cluster with its endpoints and their counters. */
     ClustersStatus clusters();
 

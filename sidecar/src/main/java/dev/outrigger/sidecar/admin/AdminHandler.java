@@ -33,6 +33,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                        when it was received and when applied (Envoy ConfigDump JSON)
               GET  /config_status      control-plane stream: state, per type the last ACKed
                                        version and the last NACK with its reason (JSON)
+              GET  /certs              TLS certificates in use: SPIFFE ID, serial, seconds to expiry (JSON)
               GET  /clusters           endpoints and counters (?format=json for JSON)
               POST /drain              stop accepting, finish in-flight requests, exit
             """;
@@ -80,6 +81,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     backend.prometheusScrape());
             case "/config_dump" -> send(ctx, request, HttpResponseStatus.OK, JSON, backend.configDumpJson());
             case "/config_status" -> send(ctx, request, HttpResponseStatus.OK, JSON, backend.configStatusJson());
+            case "/certs" -> send(ctx, request, HttpResponseStatus.OK, JSON, backend.certsJson());
             case "/clusters" -> {
                 List<String> format = uri.parameters().get("format");
                 if (format != null && format.contains("json")) {

@@ -23,7 +23,9 @@ public record PeerCertificate(String uri, String sha256, String localUri) {
 
     /** The peer certificate of the connection {@code channel} belongs to (itself, or an HTTP/2 stream's parent), or null. */
     public static PeerCertificate of(io.netty.channel.Channel channel) {
-        io.netty.channel.Channel connection = channel.parent() != null ? channel.parent() : channel;
+        // An accepted connection's parent is the listening socket; only a stream's parent is its connection.
+        io.netty.channel.Channel connection = channel instanceof io.netty.handler.codec.http2.Http2StreamChannel
+                ? channel.parent() : channel;
         return connection.attr(KEY).get();
     }
 }

@@ -2,7 +2,7 @@ package dev.outrigger.sidecar.downstream;
 
 import dev.outrigger.sidecar.listener.FilterChainConfig;
 import dev.outrigger.sidecar.tls.CertificateTimes;
-import dev.outrigger.sidecar.tls.HandshakeFailures;
+import dev.outrigger.mtls.HandshakeFailures;
 import dev.outrigger.sidecar.tls.TlsContextSource;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

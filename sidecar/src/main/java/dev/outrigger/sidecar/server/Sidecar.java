@@ -2,7 +2,10 @@ package dev.outrigger.sidecar.server;
 
 import dev.outrigger.sidecar.admin.AdminServer;
 import dev.outrigger.sidecar.cluster.ClusterConfig;
+import dev.outrigger.mtls.TlsContexts;
+import dev.outrigger.sidecar.downstream.TlsTerminator;
 import dev.outrigger.sidecar.http.HttpChainInstaller;
+import dev.outrigger.sidecar.tls.TlsContextManager;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ProxyMetrics;
 import dev.outrigger.sidecar.snapshot.BootstrapConfig;
@@ -45,6 +48,9 @@ public final class Sidecar implements AutoCloseable {
     private ClusterManager clusters;
     private ListenerManager listeners;
     private volatile XdsRuntime xds;
+    private TlsContextManager tls;
+    /** How often certificate files are checked for changes. */
+    static final long TLS_FILE_POLL_MILLIS = 1000;
     private final Runnable drainRequested;
 
     private Sidecar(BootstrapConfig config, String configPath, Runnable drainRequested) {
@@ -97,9 +103,12 @@ public final class Sidecar implements AutoCloseable {
                 () -> AdminServer.start(settings.adminAddress(), transport, new SidecarAdmin(this)));
         log.info("admin listening on {}", hostPort(admin.address()));
         DataPlaneSnapshot snap = snapshot.get();
-        clusters = new ClusterManager(snap.clusters(), metrics, transport);
+        tls = new TlsContextManager(TLS_FILE_POLL_MILLIS);
+        log.info("TLS: {}", TlsContexts.providerDescription());
+        clusters = new ClusterManager(snap.clusters(), metrics, transport, tls::client);
         listeners = new ListenerManager(workers, transport,
-                new ChainInstallers(new HttpChainInstaller(), new TcpChainInstaller()), clusters, metrics,
+                new TlsTerminator(new ChainInstallers(new HttpChainInstaller(), new TcpChainInstaller()),
+                        chain -> tls.server(chain.tls())), clusters, metrics,
                 settings.drainTimeout());
         for (ListenerConfig lc : snap.listeners()) {
             listeners.add(lc);
@@ -110,7 +119,7 @@ public final class Sidecar implements AutoCloseable {
             return;
         }
         // Not ready until the control plane's first complete configuration serves.
-        xds = XdsRuntime.start(bootstrap, new Plane(), metrics, transport);
+        xds = XdsRuntime.start(bootstrap, new Plane(), metrics, transport, tls);
     }
 
     /** What the xDS configuration changes here; runs on the configuration thread. */
@@ -262,6 +271,11 @@ public final class Sidecar implements AutoCloseable {
         return snapshot.get();
     }
 
+    /** The TLS contexts and their certificates. */
+    TlsContextManager tls() {
+        return tls;
+    }
+
     /** The xDS stream and what it applied, or null for a static configuration. */
     XdsRuntime xds() {
         return xds;
@@ -276,6 +290,9 @@ public final class Sidecar implements AutoCloseable {
         }
         if (listeners != null) {
             listeners.closeAll();
+        }
+        if (tls != null) {
+            tls.close();
         }
         if (clusters != null) {
             clusters.closeIdleConnections();

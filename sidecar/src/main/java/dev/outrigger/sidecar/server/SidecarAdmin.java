@@ -62,6 +62,30 @@ final class SidecarAdmin implements AdminBackend {
     }
 
     @Override
+    public String certsJson() {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
+        root.put("tls_provider", dev.outrigger.mtls.TlsContexts.providerDescription());
+        com.fasterxml.jackson.databind.node.ArrayNode certs = root.putArray("certificates");
+        long now = java.time.Instant.now().getEpochSecond();
+        if (sidecar.tls() != null) {
+            for (var c : sidecar.tls().certificates()) {
+                var n = certs.addObject();
+                n.put("source", c.source());
+                n.put("spiffe_id", c.spiffeId());
+                n.put("serial", c.serial());
+                n.put("not_after", c.notAfter().toString());
+                n.put("seconds_to_expiry", c.notAfter().getEpochSecond() - now);
+            }
+        }
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public ClustersStatus clusters() {
         ClustersStatus.Builder out = ClustersStatus.newBuilder();
         ClusterManager manager = sidecar.clusters();

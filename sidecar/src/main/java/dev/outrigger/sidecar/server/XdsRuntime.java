@@ -49,7 +49,8 @@ final class XdsRuntime implements AutoCloseable {
     }
 
     /** Opens the ADS stream described by {@code bootstrap.ads()} and applies what it delivers to {@code plane}. */
-    static XdsRuntime start(BootstrapConfig bootstrap, DataPlane plane, ProxyMetrics metrics, Transport transport) {
+    static XdsRuntime start(BootstrapConfig bootstrap, DataPlane plane, ProxyMetrics metrics, Transport transport,
+            SecretConsumer secrets) {
         AdsSettings ads = bootstrap.ads();
         EventLoopGroup group = transport.newGroup(1, "outrigger-xds-io");
         ManagedChannel channel = NettyChannelBuilder.forAddress(ads.host(), ads.port())
@@ -61,7 +62,7 @@ final class XdsRuntime implements AutoCloseable {
                 .build();
         XdsConfigApplier applier = new XdsConfigApplier(ads.routes(), plane, bootstrap.snapshot().clusters(),
                 bootstrap.snapshot().listeners(), bootstrap.server().adminAddress(), ads.listeners(), ads.clusters(),
-                metrics.xds(), SecretConsumer.NONE);
+                metrics.xds(), secrets);
         XdsClient client = new XdsClient(channel, ads.options(), applier.streamEvents());
         XdsTypes types = applier.types();
         if (ads.listeners()) {

@@ -39,7 +39,7 @@ final class UpstreamTlsRenewal extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
                 log.warn("cluster '{}': TLS handshake with {} failed: {}", cluster, endpoint,
-                        dev.outrigger.sidecar.tls.HandshakeFailures.reason(done.cause()));
+                        dev.outrigger.mtls.HandshakeFailures.reason(done.cause()));
             } else {
                 SslHandler tls = ctx.pipeline().get(SslHandler.class);
                 long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis());

@@ -42,6 +42,11 @@ class AdminHandlerTest {
         }
 
         @Override
+        public String certsJson() {
+            return "{\"certificates\": []}";
+        }
+
+        @Override
         public String configStatusJson() {
             return "{\"source\": \"static\"}";
         }

@@ -1,0 +1,274 @@
+package dev.outrigger.sidecar.tls;
+
+import dev.outrigger.mtls.AllowedPeers;
+import dev.outrigger.mtls.CertifiedKey;
+import dev.outrigger.mtls.CredentialException;
+import dev.outrigger.mtls.Pem;
+import dev.outrigger.mtls.SpiffeTrustManager;
+import dev.outrigger.mtls.TlsContexts;
+import dev.outrigger.mtls.TrustBundle;
+import dev.outrigger.mtls.UriSanMatcher;
+import dev.outrigger.sidecar.secret.SecretConfig;
+import dev.outrigger.sidecar.secret.SecretConsumer;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS contexts of every listener chain and cluster, one per distinct {@link TlsSettings} and
+ * side, built from files (checked every second and rebuilt when they change), inline PEM, or SDS
+ * secrets (rebuilt when a secret changes). Rotation publishes a new context: new handshakes use
+ * it at once, open connections keep theirs until they are replaced before expiry. A rebuild that
+ * fails keeps the last good context.
+ */
+public final class TlsContextManager implements SecretConsumer, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TlsContextManager.class);
+    /** Any SPIFFE ID the trust bundle vouches for, when no SAN matcher narrows it. */
+    private static final AllowedPeers ANY_SPIFFE_ID = AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://")));
+
+    private final Map<Key, Holder> holders = new ConcurrentHashMap<>();
+    private final Map<String, SecretConfig> secrets = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService files;
+
+    /** A manager that checks watched files every {@code pollMillis}. */
+    public TlsContextManager(long pollMillis) {
+        files = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outrigger-tls-files");
+            t.setDaemon(true);
+            return t;
+        });
+        files.scheduleWithFixedDelay(this::checkFiles, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The context source of a listener chain terminating TLS with {@code settings}. */
+    public TlsContextSource server(TlsSettings settings) {
+        return holders.computeIfAbsent(new Key(settings, true), Holder::new);
+    }
+
+    /** The context source of a cluster originating TLS with {@code settings}. */
+    public TlsContextSource client(TlsSettings settings) {
+        return holders.computeIfAbsent(new Key(settings, false), Holder::new);
+    }
+
+    @Override
+    public void onSecret(SecretConfig secret) {
+        secrets.put(secret.name(), secret);
+        rebuildUsing(secret.name());
+    }
+
+    @Override
+    public void onSecretRemoved(String name) {
+        secrets.remove(name);
+        rebuildUsing(name);
+    }
+
+    /** Every certificate in use: where it comes from, its SPIFFE ID, serial and expiry. */
+    public List<CertificateStatus> certificates() {
+        List<CertificateStatus> out = new ArrayList<>();
+        for (Holder h : holders.values()) {
+            CertifiedKey k = h.identity;
+            if (k != null) {
+                out.add(new CertificateStatus(h.key.settings.certificate().toString(),
+                        k.spiffeId().map(Object::toString).orElse(""), k.serial().toString(16), k.notAfter()));
+            }
+        }
+        out.sort((a, b) -> a.source().compareTo(b.source()));
+        return out;
+    }
+
+    private void rebuildUsing(String secret) {
+        for (Holder h : holders.values()) {
+            if (h.key.settings.sdsNames().contains(secret)) {
+                h.rebuild();
+            }
+        }
+    }
+
+    private void checkFiles() {
+        for (Holder h : holders.values()) {
+            try {
+                if (h.filesChanged()) {
+                    h.rebuild();
+                }
+            } catch (RuntimeException e) {
+                log.warn("checking TLS files failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        files.shutdownNow();
+    }
+
+    /**
+     * One certificate as {@code /certs} shows it.
+     *
+     * @param source where it comes from
+     * @param spiffeId its SPIFFE ID, "" without one
+     * @param serial its serial, hex
+     * @param notAfter when it expires
+     */
+    public record CertificateStatus(String source, String spiffeId, String serial, Instant notAfter) {
+    }
+
+    private record Key(TlsSettings settings, boolean server) {
+    }
+
+    /** The current context of one settings-and-side. */
+    private final class Holder implements TlsContextSource {
+
+        private final Key key;
+        private volatile SslContext context;
+        private volatile CertifiedKey identity;
+        private String fileSignature = "";
+
+        Holder(Key key) {
+            this.key = key;
+            this.fileSignature = signature();
+            rebuild();
+        }
+
+        @Override
+        public SslContext current() {
+            return context;
+        }
+
+        @Override
+        public long expiresAtEpochSecond() {
+            CertifiedKey k = identity;
+            return k == null ? Long.MAX_VALUE : k.notAfter().getEpochSecond();
+        }
+
+        synchronized void rebuild() {
+            TlsSettings s = key.settings;
+            try {
+                CertifiedKey id = s.certificate() == null ? null : identity(s.certificate());
+                TrustBundle bundle = s.trust() == null ? null : trust(s.trust());
+                if (id == null && key.server) {
+                    throw new CredentialException(String.valueOf(s.certificate()), "no certificate yet");
+                }
+                if (bundle == null && !key.server) {
+                    throw new CredentialException(String.valueOf(s.trust()), "no trust bundle yet");
+                }
+                if (id != null) {
+                    id.checkValidAt(Instant.now(), String.valueOf(s.certificate()));
+                }
+                SpiffeTrustManager peers = bundle == null ? null : new SpiffeTrustManager(bundle, allowed(s));
+                SslContext next = key.server
+                        ? TlsContexts.server(id, peers, s.requireClientCertificate(), s.alpn())
+                        : TlsContexts.client(id, peers, s.alpn());
+                boolean rotated = context != null;
+                context = next;
+                identity = id;
+                if (rotated) {
+                    log.info("TLS credentials of {} rotated{}", s.certificate(),
+                            id == null ? "" : ": " + id.spiffeId().map(Object::toString).orElse("")
+                                    + " serial " + id.serial().toString(16) + " until " + id.notAfter());
+                }
+            } catch (CredentialException | javax.net.ssl.SSLException | RuntimeException e) {
+                // The last good context stays: a broken rotation must not take TLS down.
+                log.warn("TLS credentials of {} not (re)loaded: {}{}", s.certificate(), e.getMessage(),
+                        context == null ? "; connections on it are refused until they are" : "; the previous ones stay");
+            }
+        }
+
+        private AllowedPeers allowed(TlsSettings s) {
+            if (s.peerSans().isEmpty()) {
+                return ANY_SPIFFE_ID;
+            }
+            List<UriSanMatcher> matchers = new ArrayList<>();
+            for (SanMatcher m : s.peerSans()) {
+                matchers.add(m.kind() == SanMatcher.Kind.EXACT ? UriSanMatcher.exact(m.value())
+                        : UriSanMatcher.prefix(m.value()));
+            }
+            return AllowedPeers.matching(matchers);
+        }
+
+        private CertifiedKey identity(CredentialRef ref) throws CredentialException {
+            if (ref instanceof CredentialRef.Files f) {
+                return CertifiedKey.read(f.chain(), f.key());
+            }
+            if (ref instanceof CredentialRef.Inline i) {
+                return CertifiedKey.of(Pem.parsePrivateKey(i.key(), Pem.INLINE),
+                        Pem.parseCertificates(i.chain(), Pem.INLINE), Pem.INLINE);
+            }
+            String name = ((CredentialRef.Sds) ref).name();
+            SecretConfig secret = secrets.get(name);
+            String where = "SDS secret " + name;
+            if (secret == null || secret.certificate() == null) {
+                throw new CredentialException(where, "no tls_certificate received");
+            }
+            return CertifiedKey.of(key(secret.certificate().privateKey(), where),
+                    certificates(secret.certificate().chain(), where), where);
+        }
+
+        private TrustBundle trust(TrustRef ref) throws CredentialException {
+            if (ref instanceof TrustRef.File f) {
+                return TrustBundle.read(f.bundle());
+            }
+            if (ref instanceof TrustRef.Inline i) {
+                return TrustBundle.parse(i.bundle(), Pem.INLINE);
+            }
+            String name = ((TrustRef.Sds) ref).name();
+            SecretConfig secret = secrets.get(name);
+            String where = "SDS secret " + name;
+            if (secret == null || secret.validation() == null) {
+                throw new CredentialException(where, "no validation_context received");
+            }
+            SecretConfig.PemSource ca = secret.validation().trustedCa();
+            return ca.inline() != null ? TrustBundle.parse(ca.inline(), where) : TrustBundle.read(ca.file());
+        }
+
+        private List<java.security.cert.X509Certificate> certificates(SecretConfig.PemSource pem, String where)
+                throws CredentialException {
+            return pem.inline() != null ? Pem.parseCertificates(pem.inline(), where) : Pem.readCertificates(pem.file());
+        }
+
+        private java.security.PrivateKey key(SecretConfig.PemSource pem, String where) throws CredentialException {
+            return pem.inline() != null ? Pem.parsePrivateKey(pem.inline(), where) : Pem.readPrivateKey(pem.file());
+        }
+
+        /** Whether a watched file changed since the last look (modification time and size). */
+        synchronized boolean filesChanged() {
+            String now = signature();
+            if (now.equals(fileSignature)) {
+                return false;
+            }
+            fileSignature = now;
+            return true;
+        }
+
+        private String signature() {
+            List<Path> paths = new ArrayList<>();
+            if (key.settings.certificate() instanceof CredentialRef.Files f) {
+                paths.add(f.chain());
+                paths.add(f.key());
+            }
+            if (key.settings.trust() instanceof TrustRef.File f) {
+                paths.add(f.bundle());
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Path p : paths) {
+                try {
+                    sb.append(Files.getLastModifiedTime(p).toMillis()).append('/').append(Files.size(p)).append(';');
+                } catch (IOException e) {
+                    sb.append("missing;");
+                }
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.outrigger.sidecar.tls;
+
+import dev.outrigger.mtls.AtomicFiles;
+import dev.outrigger.mtls.CertificateAuthority;
+import dev.outrigger.mtls.CertifiedKey;
+import dev.outrigger.mtls.KeyType;
+import dev.outrigger.mtls.Pem;
+import dev.outrigger.mtls.SpiffeId;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** A mesh CA in a test and the files each sidecar reads: cert.pem, key.pem, ca.pem per workload. */
+final class MeshFiles {
+
+    final CertificateAuthority ca;
+    final Path dir;
+
+    MeshFiles(String trustDomain, Path dir) {
+        // Made a day ago, so that tests can issue certificates that are already expired.
+        this.ca = CertificateAuthority.createRoot(trustDomain, KeyType.EC, Duration.ofDays(3),
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(-1))).withClock(Clock.systemUTC());
+        this.dir = dir;
+    }
+
+    /** Writes a certificate for {@code spiffeId} valid for {@code ttl} into {@code dir/name/}; returns that directory. */
+    Path issue(String name, String spiffeId, Duration ttl) throws IOException {
+        return write(name, ca.issue(SpiffeId.parse(spiffeId), ttl));
+    }
+
+    /** Writes {@code key} and this CA's bundle into {@code dir/name/}. */
+    Path write(String name, CertifiedKey key) throws IOException {
+        Path d = dir.resolve(name);
+        java.nio.file.Files.createDirectories(d);
+        AtomicFiles.write(d.resolve("cert.pem"), Pem.writeCertificates(key.chain()));
+        AtomicFiles.writeSecret(d.resolve("key.pem"), Pem.writePrivateKey(key.key()));
+        AtomicFiles.write(d.resolve("ca.pem"), Pem.writeCertificates(java.util.List.of(ca.root())));
+        return d;
+    }
+
+    /** A downstream {@code transport_socket} requiring client certificates whose SPIFFE ID starts with {@code peerPrefix}. */
+    static String downstreamTls(Path certs, String peerPrefix, String indent) {
+        return ("""
+                transport_socket:
+                  name: envoy.transport_sockets.tls
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+                    require_client_certificate: true
+                    common_tls_context:
+                      alpn_protocols: [h2, http/1.1]
+                      tls_certificates:
+                      - certificate_chain: { filename: %s }
+                        private_key: { filename: %s }
+                      validation_context:
+                        trusted_ca: { filename: %s }
+                        match_typed_subject_alt_names:
+                        - san_type: URI
+                          matcher: { prefix: "%s" }
+                """.formatted(certs.resolve("cert.pem"), certs.resolve("key.pem"), certs.resolve("ca.pem"), peerPrefix))
+                .indent(indent.length());
+    }
+
+    /** An upstream {@code transport_socket} expecting the peer {@code peerId}. */
+    static String upstreamTls(Path certs, String peerId, String indent) {
+        return ("""
+                transport_socket:
+                  name: envoy.transport_sockets.tls
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                    common_tls_context:
+                      tls_certificates:
+                      - certificate_chain: { filename: %s }
+                        private_key: { filename: %s }
+                      validation_context:
+                        trusted_ca: { filename: %s }
+                        match_typed_subject_alt_names:
+                        - san_type: URI
+                          matcher: { exact: "%s" }
+                """.formatted(certs.resolve("cert.pem"), certs.resolve("key.pem"), certs.resolve("ca.pem"), peerId))
+                .indent(indent.length());
+    }
+}

@@ -1,0 +1,229 @@
+package dev.outrigger.sidecar.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.outrigger.mtls.AllowedPeers;
+import dev.outrigger.mtls.CertificateAuthority;
+import dev.outrigger.mtls.CertifiedKey;
+import dev.outrigger.mtls.KeyType;
+import dev.outrigger.mtls.SpiffeId;
+import dev.outrigger.mtls.SpiffeTrustManager;
+import dev.outrigger.mtls.UriSanMatcher;
+import dev.outrigger.sidecar.downstream.TlsTerminator;
+import dev.outrigger.sidecar.server.ProxyFixture;
+import dev.outrigger.testing.Await;
+import dev.outrigger.testing.RecordedRequest;
+import dev.outrigger.testing.TestUpstream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two sidecars on loopback with mutual TLS between them: a client calls its outbound sidecar,
+ * which opens mTLS to the peer's inbound sidecar, which checks the caller's SPIFFE ID and hands
+ * the request in plain text to its app, telling it who called in {@code x-forwarded-client-cert}.
+ */
+class MtlsProxyTest {
+
+    static final String TD = "cluster.local";
+    static final String CALLER = "spiffe://cluster.local/ns/shop/sa/cart";
+    static final String CALLEE = "spiffe://cluster.local/ns/shop/sa/payments";
+
+    @TempDir
+    Path dir;
+
+    private MeshFiles mesh;
+    private TestUpstream app;
+    private ProxyFixture inbound;
+    private ProxyFixture outbound;
+    private ListAppender<ILoggingEvent> logs;
+
+    @BeforeEach
+    void start() throws Exception {
+        logs = new ListAppender<>();
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(TlsTerminator.class)).addAppender(logs);
+        mesh = new MeshFiles(TD, dir);
+        app = TestUpstream.named("payments");
+        Path calleeCerts = mesh.issue("payments", CALLEE, Duration.ofHours(1));
+        Path callerCerts = mesh.issue("cart", CALLER, Duration.ofHours(1));
+        inbound = ProxyFixture.start(inboundYaml(calleeCerts, "spiffe://cluster.local/ns/shop/"), app);
+        int inboundPort = inbound.sidecar().listenerAddress("inbound").getPort();
+        outbound = ProxyFixture.start(outboundYaml(callerCerts, inboundPort, CALLEE));
+    }
+
+    @AfterEach
+    void stop() {
+        ((Logger) LoggerFactory.getLogger(TlsTerminator.class)).detachAppender(logs);
+        for (AutoCloseable c : new AutoCloseable[] {outbound, inbound, app}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+
+    static String inboundYaml(Path certs, String peerPrefix) {
+        return """
+                static_resources:
+                  listeners:
+                  - name: inbound
+                    address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.http_connection_manager
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                          stat_prefix: inbound
+                          forward_client_cert_details: SANITIZE_SET
+                          set_current_client_cert_details: { uri: true }
+                          route_config:
+                            virtual_hosts:
+                            - name: app
+                              domains: ["*"]
+                              routes: [ { match: { prefix: "/" }, route: { cluster: app } } ]
+                          http_filters:
+                          - name: envoy.filters.http.router
+                            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }
+                """ + MeshFiles.downstreamTls(certs, peerPrefix, "      ") + """
+                  clusters:
+                  - name: app
+                    load_assignment:
+                      endpoints:
+                      - lb_endpoints:
+                        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${payments} } } }
+                """;
+    }
+
+    static String outboundYaml(Path certs, int peerPort, String peerId) {
+        return """
+                static_resources:
+                  listeners:
+                  - name: outbound
+                    address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.http_connection_manager
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                          stat_prefix: outbound
+                          route_config:
+                            virtual_hosts:
+                            - name: payments
+                              domains: ["*"]
+                              routes: [ { match: { prefix: "/" }, route: { cluster: payments } } ]
+                          http_filters:
+                          - name: envoy.filters.http.router
+                            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }
+                  clusters:
+                  - name: payments
+                    load_assignment:
+                      endpoints:
+                      - lb_endpoints:
+                        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
+                """.formatted(peerPort) + MeshFiles.upstreamTls(certs, peerId, "    ");
+    }
+
+    private HttpResponse<String> call(String path) throws Exception {
+        int port = outbound.sidecar().listenerAddress("outbound").getPort();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theCallSucceedsAndTheAppSeesTheCallersSpiffeId() throws Exception {
+        HttpResponse<String> r = call("/pay");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("payments", r.body());
+        RecordedRequest seen = app.lastRequest();
+        String xfcc = seen.headers().get("x-forwarded-client-cert");
+        assertTrue(xfcc.startsWith("By=" + CALLEE + ";Hash="), xfcc);
+        assertTrue(xfcc.endsWith(";URI=" + CALLER), xfcc);
+    }
+
+    @Test
+    void aCallerWithTheWrongIdentityIsRefusedByTheOutboundCheck() throws Exception {
+        outbound.close();
+        int inboundPort = inbound.sidecar().listenerAddress("inbound").getPort();
+        outbound = ProxyFixture.start(outboundYaml(dir.resolve("cart"), inboundPort,
+                "spiffe://cluster.local/ns/shop/sa/someone-else"));
+        HttpResponse<String> r = call("/pay");
+        assertEquals(503, r.statusCode(), "the peer is not who the cluster expects");
+        assertEquals(0, app.requestsStarted());
+    }
+
+    @Test
+    void clientsWithoutAValidCertificateAreRefusedWithAReason() throws Exception {
+        int port = inbound.sidecar().listenerAddress("inbound").getPort();
+        // No certificate at all.
+        assertRefused(port, null, "no client certificate");
+        // From another trust domain's CA.
+        CertificateAuthority other = CertificateAuthority.createRoot("evil.example", KeyType.EC,
+                Duration.ofDays(1), Clock.systemUTC());
+        assertRefused(port, other.issue(SpiffeId.parse("spiffe://evil.example/ns/shop/sa/cart"), Duration.ofHours(1)),
+                "evil.example");
+        // Right CA, SPIFFE ID outside the allowed prefix.
+        assertRefused(port, mesh.ca.issue(SpiffeId.parse("spiffe://cluster.local/ns/other/sa/x"), Duration.ofHours(1)),
+                "spiffe://cluster.local/ns/other/sa/x");
+        // Expired.
+        CertificateAuthority past = mesh.ca.withClock(Clock.fixed(Instant.now().minus(Duration.ofHours(3)),
+                ZoneOffset.UTC));
+        assertRefused(port, past.issue(SpiffeId.parse(CALLER), Duration.ofHours(1)), "expired");
+        assertEquals(0, app.requestsStarted(), "no refused client reached the app");
+    }
+
+    /** Connects with {@code key} (or none), sends a request, expects a failure and a log line containing {@code reason}. */
+    private void assertRefused(int port, CertifiedKey key, String reason) throws Exception {
+        int before = logs.list.size();
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        if (key != null) {
+            ks.setKeyEntry("k", key.key(), new char[0], key.chain().toArray(new java.security.cert.Certificate[0]));
+        }
+        kmf.init(ks, new char[0]);
+        SpiffeTrustManager trust = new SpiffeTrustManager(mesh.ca.trustBundle(),
+                AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://"))));
+        ssl.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {trust}, null);
+        assertThrows(IOException.class, () -> {
+            try (SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                s.startHandshake();
+                s.getOutputStream().write("GET / HTTP/1.1\r\nhost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                if (s.getInputStream().read() < 0) {
+                    throw new IOException("closed");
+                }
+            }
+        });
+        Await.until("a log line saying " + reason, Duration.ofSeconds(5), () -> logs.list.subList(before,
+                logs.list.size()).stream().anyMatch(e -> e.getFormattedMessage().contains(reason)));
+    }
+}

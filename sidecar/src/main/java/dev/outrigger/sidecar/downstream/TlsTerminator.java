@@ -48,7 +48,8 @@ public final class TlsTerminator implements ChainInstaller {
             plain.install(channel, listener, chain, protocol);
             return;
         }
-        SslContext context = contexts.apply(chain).current();
+        TlsContextSource source = contexts.apply(chain);
+        SslContext context = source.current();
         if (context == null) {
             // Fail closed: no valid certificate (yet), no TLS, no plain-text fallback.
             listener.stats().localError("tls_no_credentials");
@@ -60,7 +61,9 @@ public final class TlsTerminator implements ChainInstaller {
         SslHandler tls = context.newHandler(channel.alloc());
         tls.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
         channel.pipeline().addLast("tls", tls);
-        channel.pipeline().addLast("tls-handshake", new Handshake(listener, chain));
+        long expires = source.expiresAtEpochSecond();
+        channel.pipeline().addLast("tls-handshake", new Handshake(listener, chain,
+                expires == Long.MAX_VALUE ? Long.MAX_VALUE : expires * 1000));
     }
 
     /** What the handshake of {@code tls} established: the client's certificate and this side's identity. */
@@ -110,10 +113,12 @@ public final class TlsTerminator implements ChainInstaller {
 
         private final ListenerContext listener;
         private final FilterChainConfig chain;
+        private final long localNotAfterMillis;
 
-        Handshake(ListenerContext listener, FilterChainConfig chain) {
+        Handshake(ListenerContext listener, FilterChainConfig chain, long localNotAfterMillis) {
             this.listener = listener;
             this.chain = chain;
+            this.localNotAfterMillis = localNotAfterMillis;
         }
 
         @Override
@@ -149,7 +154,7 @@ public final class TlsTerminator implements ChainInstaller {
             DetectedProtocol inside = ApplicationProtocolNames.HTTP_2.equals(alpn) ? DetectedProtocol.HTTP2
                     : ApplicationProtocolNames.HTTP_1_1.equals(alpn) ? DetectedProtocol.HTTP1
                     : DetectedProtocol.UNDETECTED;
-            scheduleRenewal(ctx.channel(), listener, tls);
+            scheduleRenewal(ctx.channel(), listener, tls, localNotAfterMillis);
             ChannelHandlerContext tlsContext = ctx.pipeline().context(tls);
             ctx.pipeline().remove(this);
             plain.install(ctx.channel(), listener, chain, inside);
@@ -169,8 +174,9 @@ public final class TlsTerminator implements ChainInstaller {
      * Before either certificate of this connection expires, drain it so the client reconnects
      * with fresh credentials: a connection must never outlive what authenticated it.
      */
-    static void scheduleRenewal(Channel channel, ListenerContext listener, SslHandler tls) {
-        long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis());
+    static void scheduleRenewal(Channel channel, ListenerContext listener, SslHandler tls, long localNotAfterMillis) {
+        long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis(), false,
+                localNotAfterMillis);
         if (delay == Long.MAX_VALUE) {
             return;
         }

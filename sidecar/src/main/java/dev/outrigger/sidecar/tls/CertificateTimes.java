@@ -7,44 +7,59 @@ import javax.net.ssl.SSLSession;
 
 /**
  * When a TLS connection must be replaced: before the first of its two certificates (this side's
- * and the peer's) expires, with a margin that leaves time to reconnect — a tenth of the
- * certificate's life, at most a minute.
+ * and the peer's) expires. The side that opened the connection replaces it first — a minute
+ * before expiry, or halfway through the remaining life when less than two minutes remain — and
+ * the accepting side drains it later (half a minute before, or at three quarters), as a backstop:
+ * a client taking a connection out of its pool is graceful, a server closing one under a client
+ * that is about to reuse it is not.
  */
 public final class CertificateTimes {
 
-    /** The longest margin. */
-    static final long MAX_MARGIN_MILLIS = 60_000;
+    /** Above this remaining life the margins are fixed. */
+    static final long LONG_LIFE_MILLIS = 120_000;
+    /** The shortest time between a connection's handshake and its replacement. */
+    static final long MIN_DELAY_MILLIS = 1_000;
 
     private CertificateTimes() {
     }
 
-    /** Milliseconds from {@code nowMillis} until the connection should be replaced (0 if already due), or Long.MAX_VALUE. */
-    public static long renewalDelayMillis(SSLSession session, long nowMillis) {
+    /**
+     * Milliseconds from {@code nowMillis} until the connection should be replaced (0 if already
+     * due), or Long.MAX_VALUE when no certificate bounds it.
+     *
+     * @param opener true on the side that opened the connection (a cluster's), false on a listener's
+     * @param localNotAfterMillis when this side's certificate expires, as its context says
+     *     (some engines do not report the local certificate of a client), or Long.MAX_VALUE
+     */
+    public static long renewalDelayMillis(SSLSession session, long nowMillis, boolean opener,
+            long localNotAfterMillis) {
+        long expires = localNotAfterMillis;
         X509Certificate local = leaf(session.getLocalCertificates());
-        X509Certificate peer = null;
+        if (local != null) {
+            expires = Math.min(expires, local.getNotAfter().getTime());
+        }
         try {
-            peer = leaf(session.getPeerCertificates());
+            X509Certificate peer = leaf(session.getPeerCertificates());
+            if (peer != null) {
+                expires = Math.min(expires, peer.getNotAfter().getTime());
+            }
         } catch (SSLPeerUnverifiedException e) {
             // No peer certificate (a listener that does not ask for one): only ours counts.
         }
-        X509Certificate first = earliest(local, peer);
-        if (first == null) {
+        if (expires == Long.MAX_VALUE) {
             return Long.MAX_VALUE;
         }
-        long notAfter = first.getNotAfter().getTime();
-        long life = notAfter - first.getNotBefore().getTime();
-        long margin = Math.min(MAX_MARGIN_MILLIS, Math.max(0, life / 10));
-        return Math.max(0, notAfter - margin - nowMillis);
-    }
-
-    private static X509Certificate earliest(X509Certificate a, X509Certificate b) {
-        if (a == null) {
-            return b;
+        long remaining = expires - nowMillis;
+        if (remaining <= 0) {
+            return 0;
         }
-        if (b == null) {
-            return a;
+        if (remaining > LONG_LIFE_MILLIS) {
+            return remaining - (opener ? 60_000 : 30_000);
         }
-        return a.getNotAfter().before(b.getNotAfter()) ? a : b;
+        long delay = opener ? remaining / 2 : remaining * 3 / 4;
+        // Never reconnect in a tight loop while no newer certificate has come: at most once a
+        // second, and right at expiry when less than that is left.
+        return Math.max(delay, Math.min(MIN_DELAY_MILLIS, remaining));
     }
 
     private static X509Certificate leaf(Certificate[] chain) {

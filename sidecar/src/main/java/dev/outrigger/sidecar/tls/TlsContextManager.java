@@ -99,8 +99,10 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
     private void checkFiles() {
         for (Holder h : holders.values()) {
             try {
-                if (h.filesChanged()) {
-                    h.rebuild();
+                if (h.filesChanged() && !h.rebuild()) {
+                    // A certificate and its key are two files: one may be written before the
+                    // other. Look again next time instead of waiting for another change.
+                    h.forgetFiles();
                 }
             } catch (RuntimeException e) {
                 log.warn("checking TLS files failed", e);
@@ -152,7 +154,8 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
             return k == null ? Long.MAX_VALUE : k.notAfter().getEpochSecond();
         }
 
-        synchronized void rebuild() {
+        /** Rebuilds the context; false when the credentials could not be loaded (the old context stays). */
+        synchronized boolean rebuild() {
             TlsSettings s = key.settings;
             try {
                 CertifiedKey id = s.certificate() == null ? null : identity(s.certificate());
@@ -178,11 +181,18 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
                             id == null ? "" : ": " + id.spiffeId().map(Object::toString).orElse("")
                                     + " serial " + id.serial().toString(16) + " until " + id.notAfter());
                 }
+                return true;
             } catch (CredentialException | javax.net.ssl.SSLException | RuntimeException e) {
                 // The last good context stays: a broken rotation must not take TLS down.
                 log.warn("TLS credentials of {} not (re)loaded: {}{}", s.certificate(), e.getMessage(),
                         context == null ? "; connections on it are refused until they are" : "; the previous ones stay");
+                return false;
             }
+        }
+
+        /** The next check of the files rebuilds, changed or not. */
+        synchronized void forgetFiles() {
+            fileSignature = "";
         }
 
         private AllowedPeers allowed(TlsSettings s) {

@@ -144,7 +144,9 @@ public final class UpstreamCluster {
         String peer = settings.sni().isEmpty() ? endpoint.config().address() : settings.sni();
         SslHandler handler = context.newHandler(ch.alloc(), peer, endpoint.config().port());
         ch.pipeline().addFirst("tls", handler);
-        ch.pipeline().addAfter("tls", "tls-renewal", new UpstreamTlsRenewal(name(), endpoint.hostPort()));
+        long expires = tls.expiresAtEpochSecond();
+        ch.pipeline().addAfter("tls", "tls-renewal", new UpstreamTlsRenewal(name(), endpoint.hostPort(),
+                expires == Long.MAX_VALUE ? Long.MAX_VALUE : expires * 1000));
     }
 
     /** A connection bootstrap to this cluster's endpoints on {@code loop}: transport, connect timeout, socket options. */

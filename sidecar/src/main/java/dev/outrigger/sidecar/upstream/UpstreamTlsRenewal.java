@@ -28,10 +28,12 @@ final class UpstreamTlsRenewal extends ChannelInboundHandlerAdapter {
 
     private final String cluster;
     private final String endpoint;
+    private final long localNotAfterMillis;
 
-    UpstreamTlsRenewal(String cluster, String endpoint) {
+    UpstreamTlsRenewal(String cluster, String endpoint, long localNotAfterMillis) {
         this.cluster = cluster;
         this.endpoint = endpoint;
+        this.localNotAfterMillis = localNotAfterMillis;
     }
 
     @Override
@@ -42,10 +44,13 @@ final class UpstreamTlsRenewal extends ChannelInboundHandlerAdapter {
                         dev.outrigger.mtls.HandshakeFailures.reason(done.cause()));
             } else {
                 SslHandler tls = ctx.pipeline().get(SslHandler.class);
-                long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis());
+                long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis(), true,
+                        localNotAfterMillis);
                 if (delay != Long.MAX_VALUE) {
                     ctx.executor().schedule(() -> {
                         if (ctx.channel().isActive()) {
+                            log.debug("cluster '{}': replacing a connection to {} before its certificate expires",
+                                    cluster, endpoint);
                             ctx.fireUserEventTriggered(EXPIRING);
                         }
                     }, delay, TimeUnit.MILLISECONDS);

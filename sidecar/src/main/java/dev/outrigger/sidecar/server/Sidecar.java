@@ -103,7 +103,7 @@ public final class Sidecar implements AutoCloseable {
                 () -> AdminServer.start(settings.adminAddress(), transport, new SidecarAdmin(this)));
         log.info("admin listening on {}", hostPort(admin.address()));
         DataPlaneSnapshot snap = snapshot.get();
-        tls = new TlsContextManager(TLS_FILE_POLL_MILLIS);
+        tls = new TlsContextManager(TLS_FILE_POLL_MILLIS, metrics.registry());
         log.info("TLS: {}", TlsContexts.providerDescription());
         clusters = new ClusterManager(snap.clusters(), metrics, transport, tls::client);
         listeners = new ListenerManager(workers, transport,

@@ -6,6 +6,14 @@ import java.util.Objects;
 /** Where a certificate chain and its private key come from: files, inline PEM, or an SDS secret. */
 public sealed interface CredentialRef {
 
+    /** A short name for logs, {@code /certs} and metric labels: the chain's file, {@code inline}, or {@code sds:NAME}. */
+    default String label() {
+        if (this instanceof Files f) {
+            return f.chain().toString();
+        }
+        return this instanceof Sds s ? "sds:" + s.name() : "inline";
+    }
+
     /**
      * Files on disk, watched and reloaded when they change.
      *

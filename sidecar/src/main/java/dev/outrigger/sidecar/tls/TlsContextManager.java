@@ -42,8 +42,11 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
     private final Map<String, SecretConfig> secrets = new ConcurrentHashMap<>();
     private final ScheduledExecutorService files;
 
-    /** A manager that checks watched files every {@code pollMillis}. */
-    public TlsContextManager(long pollMillis) {
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** A manager that checks watched files every {@code pollMillis}; certificate expiry gauges go to {@code registry}. */
+    public TlsContextManager(long pollMillis, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
         files = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "outrigger-tls-files");
             t.setDaemon(true);
@@ -80,7 +83,7 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
         for (Holder h : holders.values()) {
             CertifiedKey k = h.identity;
             if (k != null) {
-                out.add(new CertificateStatus(h.key.settings.certificate().toString(),
+                out.add(new CertificateStatus(h.key.settings.certificate().label(),
                         k.spiffeId().map(Object::toString).orElse(""), k.serial().toString(16), k.notAfter()));
             }
         }
@@ -141,6 +144,16 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
             this.key = key;
             this.fileSignature = signature();
             rebuild();
+            if (registry != null && key.settings.certificate() != null) {
+                // Seconds left on the certificate this side presents: alert well before zero.
+                io.micrometer.core.instrument.Gauge.builder("outrigger.tls.certificate.expiry", this,
+                                h -> h.identity == null ? Double.NaN
+                                        : h.identity.notAfter().getEpochSecond() - Instant.now().getEpochSecond())
+                        .tag("source", key.settings.certificate().label())
+                        .tag("side", key.server ? "listener" : "cluster")
+                        .baseUnit("seconds")
+                        .register(registry);
+            }
         }
 
         @Override
@@ -177,14 +190,15 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
                 context = next;
                 identity = id;
                 if (rotated) {
-                    log.info("TLS credentials of {} rotated{}", s.certificate(),
+                    log.info("TLS credentials of {} rotated{}", s.certificate().label(),
                             id == null ? "" : ": " + id.spiffeId().map(Object::toString).orElse("")
                                     + " serial " + id.serial().toString(16) + " until " + id.notAfter());
                 }
                 return true;
             } catch (CredentialException | javax.net.ssl.SSLException | RuntimeException e) {
                 // The last good context stays: a broken rotation must not take TLS down.
-                log.warn("TLS credentials of {} not (re)loaded: {}{}", s.certificate(), e.getMessage(),
+                log.warn("TLS credentials of {} not (re)loaded: {}{}", s.certificate() == null ? "(none)" : s.certificate().label(),
+                        e.getMessage(),
                         context == null ? "; connections on it are refused until they are" : "; the previous ones stay");
                 return false;
             }

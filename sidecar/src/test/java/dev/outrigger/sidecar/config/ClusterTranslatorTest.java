@@ -207,7 +207,7 @@ class ClusterTranslatorTest {
         assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  outlier_detection: { consecutive_5xx: 3 }\n"),
                 C0 + ".outlier_detection", "field is not supported by Outrigger (supported here: circuit_breakers,"
                         + " connect_timeout, eds_cluster_config, http2_protocol_options, lb_policy, load_assignment,"
-                        + " name, type, typed_extension_protocol_options)");
+                        + " name, transport_socket, type, typed_extension_protocol_options)");
     }
 
     @Test

@@ -271,9 +271,11 @@ class HcmTranslatorTest {
     void unsupportedHcmFieldsAreNamed() {
         assertRejected(withHcm("stat_prefix: out\nstream_idle_timeout: 10s\n" + ROUTES + ROUTER),
                 HCM + ".stream_idle_timeout", "field is not supported by Outrigger (supported here: codec_type,"
-                        + " common_http_protocol_options, generate_request_id, http2_protocol_options, http_filters,"
+                        + " common_http_protocol_options, forward_client_cert_details, generate_request_id,"
+                        + " http2_protocol_options, http_filters,"
                         + " max_request_headers_kb, preserve_external_request_id, rds, route_config, server_name,"
-                        + " skip_xff_append, stat_prefix, upgrade_configs, use_remote_address)");
+                        + " set_current_client_cert_details, skip_xff_append, stat_prefix, upgrade_configs,"
+                        + " use_remote_address)");
     }
 
     private static HcmTranslator.Draft hcm(String lines) throws Exception {

@@ -111,13 +111,15 @@ class ListenerTranslatorTest {
     }
 
     @Test
-    void transportSocketIsNotSupportedYet() {
+    void aTransportSocketNeedsItsTlsContext() {
         assertRejected(VALID.replace("    - filters:", "    - transport_socket: { name: envoy.transport_sockets.tls }\n"
                         + "      filters:"),
-                CHAIN0 + ".transport_socket", "transport_socket (TLS) is not supported yet");
-        assertRejected(listener("default_filter_chain:\n  transport_socket: { name: envoy.transport_sockets.tls }\n"
-                        + TestBootstraps.indent(http("x"), 2)),
-                L0 + ".default_filter_chain.transport_socket", "transport_socket (TLS) is not supported yet");
+                CHAIN0 + ".transport_socket.typed_config", "required");
+        assertRejected(VALID.replace("    - filters:", "    - transport_socket: { name: envoy.transport_sockets.alts, "
+                        + "typed_config: { \"@type\": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3"
+                        + ".DownstreamTlsContext } }\n      filters:"),
+                CHAIN0 + ".transport_socket.name", "envoy.transport_sockets.alts is not supported (only "
+                        + "envoy.transport_sockets.tls)");
     }
 
     @Test
@@ -125,7 +127,7 @@ class ListenerTranslatorTest {
         assertRejected(VALID.replace("    - filters:", "    - metadata: { filter_metadata: { a: { b: c } } }\n"
                         + "      filters:"),
                 CHAIN0 + ".metadata", "field is not supported by Outrigger (supported here: filter_chain_match, "
-                        + "filters, name)");
+                        + "filters, name, transport_socket)");
     }
 
     @Test

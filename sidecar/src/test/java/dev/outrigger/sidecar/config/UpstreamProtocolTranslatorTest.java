@@ -133,7 +133,8 @@ class UpstreamProtocolTranslatorTest {
     void otherDeprecatedProtocolFieldsAreRejected() {
         assertRejected(clusterYaml("http_protocol_options: {}\n"), C0 + ".http_protocol_options",
                 "field is not supported by Outrigger (supported here: circuit_breakers, connect_timeout,"
-                        + " eds_cluster_config, http2_protocol_options, lb_policy, load_assignment, name, type,"
+                        + " eds_cluster_config, http2_protocol_options, lb_policy, load_assignment, name,"
+                        + " transport_socket, type,"
                         + " typed_extension_protocol_options)");
     }
 

@@ -165,6 +165,11 @@ class MtlsProxyTest {
         String xfcc = seen.headers().get("x-forwarded-client-cert");
         assertTrue(xfcc.startsWith("By=" + CALLEE + ";Hash="), xfcc);
         assertTrue(xfcc.endsWith(";URI=" + CALLER), xfcc);
+        String certs = outbound.admin("GET", "/certs").body();
+        assertTrue(certs.contains("\"spiffe_id\" : \"" + CALLER + "\""), certs);
+        assertTrue(certs.contains("\"seconds_to_expiry\" : 35"), certs);
+        String metrics = inbound.admin("GET", "/stats/prometheus").body();
+        assertTrue(metrics.contains("outrigger_tls_certificate_expiry_seconds{side=\"listener\""), metrics);
     }
 
     @Test

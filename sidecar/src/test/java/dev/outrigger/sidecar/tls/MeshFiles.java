@@ -12,12 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** A mesh CA in a test and the files each sidecar reads: cert.pem, key.pem, ca.pem per workload. */
-final class MeshFiles {
+public final class MeshFiles {
 
-    final CertificateAuthority ca;
+    public final CertificateAuthority ca;
     final Path dir;
 
-    MeshFiles(String trustDomain, Path dir) {
+    public MeshFiles(String trustDomain, Path dir) {
         // Made a day ago, so that tests can issue certificates that are already expired.
         this.ca = CertificateAuthority.createRoot(trustDomain, KeyType.EC, Duration.ofDays(3),
                 Clock.offset(Clock.systemUTC(), Duration.ofDays(-1))).withClock(Clock.systemUTC());
@@ -25,12 +25,12 @@ final class MeshFiles {
     }
 
     /** Writes a certificate for {@code spiffeId} valid for {@code ttl} into {@code dir/name/}; returns that directory. */
-    Path issue(String name, String spiffeId, Duration ttl) throws IOException {
+    public Path issue(String name, String spiffeId, Duration ttl) throws IOException {
         return write(name, ca.issue(SpiffeId.parse(spiffeId), ttl));
     }
 
     /** Writes {@code key} and this CA's bundle into {@code dir/name/}. */
-    Path write(String name, CertifiedKey key) throws IOException {
+    public Path write(String name, CertifiedKey key) throws IOException {
         Path d = dir.resolve(name);
         java.nio.file.Files.createDirectories(d);
         AtomicFiles.write(d.resolve("cert.pem"), Pem.writeCertificates(key.chain()));

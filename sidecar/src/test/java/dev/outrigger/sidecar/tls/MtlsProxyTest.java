@@ -46,11 +46,11 @@ import org.slf4j.LoggerFactory;
  * which opens mTLS to the peer's inbound sidecar, which checks the caller's SPIFFE ID and hands
  * the request in plain text to its app, telling it who called in {@code x-forwarded-client-cert}.
  */
-class MtlsProxyTest {
+public class MtlsProxyTest {
 
-    static final String TD = "cluster.local";
-    static final String CALLER = "spiffe://cluster.local/ns/shop/sa/cart";
-    static final String CALLEE = "spiffe://cluster.local/ns/shop/sa/payments";
+    public static final String TD = "cluster.local";
+    public static final String CALLER = "spiffe://cluster.local/ns/shop/sa/cart";
+    public static final String CALLEE = "spiffe://cluster.local/ns/shop/sa/payments";
 
     @TempDir
     Path dir;
@@ -89,7 +89,7 @@ class MtlsProxyTest {
         }
     }
 
-    static String inboundYaml(Path certs, String peerPrefix) {
+    public static String inboundYaml(Path certs, String peerPrefix) {
         return """
                 static_resources:
                   listeners:

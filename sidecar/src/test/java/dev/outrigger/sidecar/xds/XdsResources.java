@@ -107,6 +107,54 @@ final class XdsResources {
                         .setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(tls)))).build();
     }
 
+    /** An EDS cluster originating mTLS with SDS secrets {@code certificate} and {@code trust}, expecting {@code peerId}. */
+    static Cluster mtlsCluster(String name, String certificate, String trust, String peerId) {
+        var sdsConfig = io.envoyproxy.envoy.config.core.v3.ConfigSource.newBuilder()
+                .setAds(AggregatedConfigSource.getDefaultInstance());
+        var tls = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
+                .setCommonTlsContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext
+                        .newBuilder()
+                        .addTlsCertificateSdsSecretConfigs(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                .SdsSecretConfig.newBuilder().setName(certificate).setSdsConfig(sdsConfig))
+                        .setCombinedValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                .CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+                                .setDefaultValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                        .CertificateValidationContext.newBuilder().addMatchTypedSubjectAltNames(
+                                                io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                                                        .SubjectAltNameMatcher.newBuilder()
+                                                        .setSanType(io.envoyproxy.envoy.extensions.transport_sockets
+                                                                .tls.v3.SubjectAltNameMatcher.SanType.URI)
+                                                        .setMatcher(io.envoyproxy.envoy.type.matcher.v3.StringMatcher
+                                                                .newBuilder().setExact(peerId))))
+                                .setValidationContextSdsSecretConfig(io.envoyproxy.envoy.extensions.transport_sockets
+                                        .tls.v3.SdsSecretConfig.newBuilder().setName(trust)
+                                        .setSdsConfig(sdsConfig))))
+                .build();
+        return edsCluster(name).toBuilder().setTransportSocket(io.envoyproxy.envoy.config.core.v3.TransportSocket
+                .newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(tls))).build();
+    }
+
+    /** An SDS certificate secret. */
+    static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret certificateSecret(String name,
+            String chainPem, String keyPem) {
+        return io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.newBuilder().setName(name)
+                .setTlsCertificate(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate.newBuilder()
+                        .setCertificateChain(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                                .setInlineString(chainPem))
+                        .setPrivateKey(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                                .setInlineString(keyPem)))
+                .build();
+    }
+
+    /** An SDS trust bundle secret. */
+    static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret trustSecret(String name, String caPem) {
+        return io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.newBuilder().setName(name)
+                .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                        .CertificateValidationContext.newBuilder().setTrustedCa(
+                                io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString(caPem)))
+                .build();
+    }
+
     /** A TCP proxy listener on 127.0.0.1:{@code port} to {@code cluster}. */
     static Listener tcpListener(String name, int port, String cluster) {
         var tcp = io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.newBuilder()

@@ -121,7 +121,7 @@ public class MtlsProxyTest {
                 """;
     }
 
-    static String outboundYaml(Path certs, int peerPort, String peerId) {
+    public static String outboundYaml(Path certs, int peerPort, String peerId) {
         return """
                 static_resources:
                   listeners:

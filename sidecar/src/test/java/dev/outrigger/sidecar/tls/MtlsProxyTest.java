@@ -175,6 +175,32 @@ public class MtlsProxyTest {
         assertTrue(metrics.contains("outrigger_tls_certificate_expiry_seconds{side=\"listener\""), metrics);
     }
 
+    /** HTTP/2 between the sidecars, chosen by ALPN inside mTLS; the inbound side only speaks HTTP/2. */
+    @Test
+    void http2OverMtlsByAlpn() throws Exception {
+        outbound.close();
+        inbound.close();
+        inbound = ProxyFixture.start(inboundYaml(dir.resolve("payments"), "spiffe://cluster.local/ns/shop/")
+                .replace("stat_prefix: inbound\n", "stat_prefix: inbound\n          codec_type: HTTP2\n"), app);
+        String h2Cluster = """
+                    typed_extension_protocol_options:
+                      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        explicit_http_config: { http2_protocol_options: {} }
+                """;
+        outbound = ProxyFixture.start(outboundYaml(dir.resolve("cart"),
+                inbound.sidecar().listenerAddress("inbound").getPort(), CALLEE)
+                .replace("common_tls_context:\n", "common_tls_context:\n          alpn_protocols: [h2]\n")
+                + h2Cluster);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = call("/h2");
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        String xfcc = app.lastRequest().headers().get("x-forwarded-client-cert");
+        assertTrue(xfcc != null && xfcc.endsWith(";URI=" + CALLER), "an HTTP/2 stream finds its connection's peer: "
+                + xfcc);
+    }
+
     @Test
     void aCallerWithTheWrongIdentityIsRefusedByTheOutboundCheck() throws Exception {
         outbound.close();

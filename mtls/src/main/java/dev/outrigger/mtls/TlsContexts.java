@@ -56,6 +56,12 @@ public final class TlsContexts {
      */
     public static SslContext server(SslProvider provider, CertifiedKey identity, SpiffeTrustManager peers,
             boolean requireClientCert, List<String> alpn) throws SSLException {
+        return server(provider, identity, peers, requireClientCert, alpn, PROTOCOLS);
+    }
+
+    /** Like {@link #server(SslProvider, CertifiedKey, SpiffeTrustManager, boolean, List)}, with the TLS versions allowed. */
+    public static SslContext server(SslProvider provider, CertifiedKey identity, SpiffeTrustManager peers,
+            boolean requireClientCert, List<String> alpn, List<String> protocols) throws SSLException {
         if (identity == null) {
             throw new IllegalArgumentException("a TLS server needs a certificate and key");
         }
@@ -69,7 +75,7 @@ public final class TlsContexts {
             builder.trustManager(trustManager(provider, peers))
                     .clientAuth(requireClientCert ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
         }
-        return common(builder, provider, alpn).build();
+        return common(builder, provider, alpn, protocols).build();
     }
 
     /** {@link #client(SslProvider, CertifiedKey, SpiffeTrustManager, List)} on {@link #provider()}. */
@@ -83,6 +89,12 @@ public final class TlsContexts {
      */
     public static SslContext client(SslProvider provider, CertifiedKey identity, SpiffeTrustManager peers,
             List<String> alpn) throws SSLException {
+        return client(provider, identity, peers, alpn, PROTOCOLS);
+    }
+
+    /** Like {@link #client(SslProvider, CertifiedKey, SpiffeTrustManager, List)}, with the TLS versions allowed. */
+    public static SslContext client(SslProvider provider, CertifiedKey identity, SpiffeTrustManager peers,
+            List<String> alpn, List<String> protocols) throws SSLException {
         if (peers == null) {
             // Falling back to the JDK's web CAs would trust any public certificate for a mesh peer.
             throw new IllegalArgumentException("a TLS client needs a trust manager to check the server");
@@ -94,19 +106,25 @@ public final class TlsContexts {
         if (identity != null) {
             builder.keyManager(identity.key(), identity.chain());
         }
-        return common(builder, provider, alpn).build();
+        return common(builder, provider, alpn, protocols).build();
     }
 
     private static X509ExtendedTrustManager trustManager(SslProvider provider, SpiffeTrustManager peers) {
         return provider == SslProvider.JDK ? peers : new OpenSslAlerts(peers);
     }
 
-    private static SslContextBuilder common(SslContextBuilder builder, SslProvider provider, List<String> alpn) {
+    private static SslContextBuilder common(SslContextBuilder builder, SslProvider provider, List<String> alpn,
+            List<String> protocols) {
+        for (String p : protocols) {
+            if (!PROTOCOLS.contains(p)) {
+                throw new IllegalArgumentException(p + " is not allowed (" + String.join(", ", PROTOCOLS) + ")");
+            }
+        }
         if (provider == SslProvider.OPENSSL && !OpenSsl.isAvailable()) {
             throw new IllegalArgumentException("the OpenSSL provider is not available here: " + OpenSsl.unavailabilityCause());
         }
         return builder.sslProvider(provider)
-                .protocols(PROTOCOLS)
+                .protocols(protocols)
                 .applicationProtocolConfig(alpn(alpn));
     }
 

@@ -60,8 +60,29 @@ final class ClusterTranslator {
         TlsSettings tls = cluster.hasTransportSocket()
                 ? TlsContextTranslator.upstream(cluster.getTransportSocket(), path.field("transport_socket"))
                 : null;
+        if (tls != null) {
+            checkAlpn(tls, protocol.protocol(), path.field("transport_socket"));
+        }
         return new ClusterConfig(cluster.getName(), connectTimeout, LbPolicy.ROUND_ROBIN, endpoints, pool,
                 protocol.protocol(), protocol.http2(), edsServiceName, tls);
+    }
+
+    // ALPN must not offer what the cluster will not speak: a peer picking h2 for a connection
+    // the cluster writes HTTP/1.1 on would break every request on it.
+    private static void checkAlpn(TlsSettings tls, dev.outrigger.sidecar.cluster.UpstreamProtocol protocol,
+            FieldPath path) throws ResourceInvalidException {
+        FieldPath at = path.field("typed_config").field("common_tls_context").field("alpn_protocols");
+        if (protocol == dev.outrigger.sidecar.cluster.UpstreamProtocol.HTTP1 && tls.alpn().contains("h2")) {
+            throw at.invalid("offers h2 but the cluster speaks HTTP/1.1 to its endpoints; offer http/1.1, or "
+                    + "configure HTTP/2 (explicit_http_config.http2_protocol_options)");
+        }
+        if (protocol == dev.outrigger.sidecar.cluster.UpstreamProtocol.HTTP2 && !tls.alpn().isEmpty()
+                && !tls.alpn().contains("h2")) {
+            throw at.invalid("does not offer h2 but the cluster speaks HTTP/2 to its endpoints");
+        }
+        if (protocol == dev.outrigger.sidecar.cluster.UpstreamProtocol.USE_DOWNSTREAM && !tls.alpn().isEmpty()) {
+            throw at.invalid("not supported with use_downstream_protocol_config: the protocol is chosen per request");
+        }
     }
 
     // The endpoints come as a ClusterLoadAssignment named service_name (else the cluster's name).

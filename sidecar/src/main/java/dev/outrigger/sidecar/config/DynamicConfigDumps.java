@@ -32,6 +32,38 @@ public final class DynamicConfigDumps {
     private DynamicConfigDumps() {
     }
 
+    /**
+     * {@code dumpJson} with every inline private key replaced by {@code [redacted]}, wherever it
+     * sits (a listener's or cluster's {@code transport_socket}, a secret): keys never leave the
+     * process, as in Envoy.
+     */
+    public static String redactKeys(String dumpJson) {
+        try {
+            JsonNode root = MAPPER.readTree(dumpJson);
+            redact(root);
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot redact /config_dump", e);
+        }
+    }
+
+    private static void redact(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode o = (ObjectNode) node;
+            JsonNode key = o.get("private_key");
+            if (key != null && key.isObject()) {
+                for (String inline : new String[] {"inline_string", "inline_bytes"}) {
+                    if (key.has(inline)) {
+                        ((ObjectNode) key).put(inline, "[redacted]");
+                    }
+                }
+            }
+            o.elements().forEachRemaining(DynamicConfigDumps::redact);
+        } else if (node.isArray()) {
+            node.elements().forEachRemaining(DynamicConfigDumps::redact);
+        }
+    }
+
     /** The static dump {@code staticDump} with every resource in {@code log} added. */
     public static String render(String staticDump, ResourceLog log) {
         try {

@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.security.cert.Certificate;
@@ -48,9 +47,8 @@ public final class TlsTerminator implements ChainInstaller {
             plain.install(channel, listener, chain, protocol);
             return;
         }
-        TlsContextSource source = contexts.apply(chain);
-        SslContext context = source.current();
-        if (context == null) {
+        TlsContextSource.Snapshot current = contexts.apply(chain).snapshot();
+        if (current == null) {
             // Fail closed: no valid certificate (yet), no TLS, no plain-text fallback.
             listener.stats().localError("tls_no_credentials");
             log.warn("listener '{}': no valid TLS credentials for chain {}; connection closed",
@@ -58,10 +56,10 @@ public final class TlsTerminator implements ChainInstaller {
             channel.close();
             return;
         }
-        SslHandler tls = context.newHandler(channel.alloc());
+        SslHandler tls = current.context().newHandler(channel.alloc());
         tls.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
         channel.pipeline().addLast("tls", tls);
-        long expires = source.expiresAtEpochSecond();
+        long expires = current.expiresAtEpochSecond();
         channel.pipeline().addLast("tls-handshake", new Handshake(listener, chain,
                 expires == Long.MAX_VALUE ? Long.MAX_VALUE : expires * 1000));
     }
@@ -180,12 +178,14 @@ public final class TlsTerminator implements ChainInstaller {
         if (delay == Long.MAX_VALUE) {
             return;
         }
-        channel.eventLoop().schedule(() -> {
+        io.netty.util.concurrent.ScheduledFuture<?> renewal = channel.eventLoop().schedule(() -> {
             if (channel.isActive()) {
                 log.info("listener '{}': draining a connection from {} before its certificate expires",
                         listener.config().name(), channel.remoteAddress());
                 listener.drainConnection(channel);
             }
         }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        // A closed connection must not stay referenced by its timer for the rest of the certificate's life.
+        channel.closeFuture().addListener(f -> renewal.cancel(false));
     }
 }

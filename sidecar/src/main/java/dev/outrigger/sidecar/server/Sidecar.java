@@ -111,6 +111,7 @@ public final class Sidecar implements AutoCloseable {
                         chain -> tls.server(chain.tls())), clusters, metrics,
                 settings.drainTimeout());
         for (ListenerConfig lc : snap.listeners()) {
+            prepareTls(lc);
             listeners.add(lc);
         }
         if (bootstrap.ads() == null) {
@@ -136,6 +137,7 @@ public final class Sidecar implements AutoCloseable {
 
         @Override
         public String putListener(ListenerConfig listener) {
+            prepareTls(listener);
             try {
                 listeners.replace(listener);
                 return null;
@@ -269,6 +271,16 @@ public final class Sidecar implements AutoCloseable {
 
     DataPlaneSnapshot snapshot() {
         return snapshot.get();
+    }
+
+    // Reading key files and building TLS contexts is no work for an event loop: do it here, on
+    // the configuration thread, before the first connection asks.
+    private void prepareTls(ListenerConfig listener) {
+        for (var chain : listener.allFilterChains()) {
+            if (chain.tls() != null) {
+                tls.server(chain.tls());
+            }
+        }
     }
 
     /** The TLS contexts and their certificates. */

@@ -49,7 +49,8 @@ final class SidecarAdmin implements AdminBackend {
     public String configDumpJson() {
         XdsRuntime xds = sidecar.xds();
         String base = sidecar.snapshot().configDumpJson();
-        return xds == null ? base : DynamicConfigDumps.render(base, xds.applier().resources());
+        return DynamicConfigDumps.redactKeys(xds == null ? base : DynamicConfigDumps.render(base,
+                xds.applier().resources()));
     }
 
     @Override

@@ -132,11 +132,20 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
     private record Key(TlsSettings settings, boolean server) {
     }
 
+    private record Current(SslContext context, CertifiedKey identity) {
+    }
+
+    // What logs call a context: its certificate's source, or its trust bundle's for a client without one.
+    private static String label(TlsSettings s) {
+        return s.certificate() != null ? s.certificate().label() : "trust " + s.trust();
+    }
+
     /** The current context of one settings-and-side. */
     private final class Holder implements TlsContextSource {
 
         private final Key key;
-        private volatile SslContext context;
+        /** The context and the certificate it presents, published together. */
+        private volatile Current now;
         private volatile CertifiedKey identity;
         private String fileSignature = "";
 
@@ -158,13 +167,21 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
 
         @Override
         public SslContext current() {
-            return context;
+            Current c = now;
+            return c == null ? null : c.context();
         }
 
         @Override
         public long expiresAtEpochSecond() {
-            CertifiedKey k = identity;
-            return k == null ? Long.MAX_VALUE : k.notAfter().getEpochSecond();
+            Current c = now;
+            return c == null || c.identity() == null ? Long.MAX_VALUE : c.identity().notAfter().getEpochSecond();
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            Current c = now;
+            return c == null ? null : new Snapshot(c.context(), c.identity() == null ? Long.MAX_VALUE
+                    : c.identity().notAfter().getEpochSecond());
         }
 
         /** Rebuilds the context; false when the credentials could not be loaded (the old context stays). */
@@ -183,23 +200,25 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
                     id.checkValidAt(Instant.now(), String.valueOf(s.certificate()));
                 }
                 SpiffeTrustManager peers = bundle == null ? null : new SpiffeTrustManager(bundle, allowed(s));
+                List<String> versions = s.minVersion().equals(s.maxVersion()) ? List.of(s.minVersion())
+                        : List.of("TLSv1.3", "TLSv1.2");
                 SslContext next = key.server
-                        ? TlsContexts.server(id, peers, s.requireClientCertificate(), s.alpn())
-                        : TlsContexts.client(id, peers, s.alpn());
-                boolean rotated = context != null;
-                context = next;
+                        ? TlsContexts.server(TlsContexts.provider(), id, peers, s.requireClientCertificate(), s.alpn(),
+                                versions)
+                        : TlsContexts.client(TlsContexts.provider(), id, peers, s.alpn(), versions);
+                boolean rotated = now != null;
+                now = new Current(next, id);
                 identity = id;
                 if (rotated) {
-                    log.info("TLS credentials of {} rotated{}", s.certificate().label(),
+                    log.info("TLS credentials of {} rotated{}", label(s),
                             id == null ? "" : ": " + id.spiffeId().map(Object::toString).orElse("")
                                     + " serial " + id.serial().toString(16) + " until " + id.notAfter());
                 }
                 return true;
             } catch (CredentialException | javax.net.ssl.SSLException | RuntimeException e) {
                 // The last good context stays: a broken rotation must not take TLS down.
-                log.warn("TLS credentials of {} not (re)loaded: {}{}", s.certificate() == null ? "(none)" : s.certificate().label(),
-                        e.getMessage(),
-                        context == null ? "; connections on it are refused until they are" : "; the previous ones stay");
+                log.warn("TLS credentials of {} not (re)loaded: {}{}", label(s), e.getMessage(),
+                        now == null ? "; connections on it are refused until they are" : "; the previous ones stay");
                 return false;
             }
         }

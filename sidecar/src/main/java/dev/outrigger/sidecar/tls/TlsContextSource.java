@@ -13,4 +13,19 @@ public interface TlsContextSource {
 
     /** Seconds since the epoch when this side's certificate expires, or {@link Long#MAX_VALUE} when unknown. */
     long expiresAtEpochSecond();
+
+    /** The context and its certificate's expiry, read together (null while no valid credentials are known). */
+    default Snapshot snapshot() {
+        SslContext c = current();
+        return c == null ? null : new Snapshot(c, expiresAtEpochSecond());
+    }
+
+    /**
+     * A context with the expiry of the certificate it presents.
+     *
+     * @param context the TLS context
+     * @param expiresAtEpochSecond when its certificate expires, or {@link Long#MAX_VALUE}
+     */
+    record Snapshot(SslContext context, long expiresAtEpochSecond) {
+    }
 }

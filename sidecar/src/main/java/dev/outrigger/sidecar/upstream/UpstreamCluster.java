@@ -134,17 +134,18 @@ public final class UpstreamCluster {
         if (tls == null) {
             return;
         }
-        SslContext context = tls.current();
-        if (context == null) {
+        TlsContextSource.Snapshot current = tls.snapshot();
+        if (current == null) {
             stats.connectFailed();
             ch.close();
             return;
         }
+        SslContext context = current.context();
         TlsSettings settings = config().tls();
         String peer = settings.sni().isEmpty() ? endpoint.config().address() : settings.sni();
         SslHandler handler = context.newHandler(ch.alloc(), peer, endpoint.config().port());
         ch.pipeline().addFirst("tls", handler);
-        long expires = tls.expiresAtEpochSecond();
+        long expires = current.expiresAtEpochSecond();
         ch.pipeline().addAfter("tls", "tls-renewal", new UpstreamTlsRenewal(name(), endpoint.hostPort(),
                 expires == Long.MAX_VALUE ? Long.MAX_VALUE : expires * 1000));
     }

@@ -47,13 +47,14 @@ final class UpstreamTlsRenewal extends ChannelInboundHandlerAdapter {
                 long delay = CertificateTimes.renewalDelayMillis(tls.engine().getSession(), System.currentTimeMillis(), true,
                         localNotAfterMillis);
                 if (delay != Long.MAX_VALUE) {
-                    ctx.executor().schedule(() -> {
+                    io.netty.util.concurrent.ScheduledFuture<?> renewal = ctx.executor().schedule(() -> {
                         if (ctx.channel().isActive()) {
                             log.debug("cluster '{}': replacing a connection to {} before its certificate expires",
                                     cluster, endpoint);
                             ctx.fireUserEventTriggered(EXPIRING);
                         }
                     }, delay, TimeUnit.MILLISECONDS);
+                    ctx.channel().closeFuture().addListener(f -> renewal.cancel(false));
                 }
             }
         }

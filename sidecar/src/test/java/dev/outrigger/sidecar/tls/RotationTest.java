@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,19 +31,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RotationTest {
 
+    /** The outbound sidecar, speaking HTTP/2 inside mTLS to the inbound one when {@code http2}. */
+    static String outbound(Path certs, int port, boolean http2) {
+        String yaml = MtlsProxyTest.outboundYaml(certs, port, MtlsProxyTest.CALLEE);
+        if (!http2) {
+            return yaml;
+        }
+        return yaml.replace("common_tls_context:\n", "common_tls_context:\n          alpn_protocols: [h2]\n") + """
+                    typed_extension_protocol_options:
+                      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        explicit_http_config: { http2_protocol_options: {} }
+                """;
+    }
+
     @TempDir
     Path dir;
 
-    @Test
-    void fileRotationUnderLoadFailsNoRequestAndConnectionsAreReplacedBeforeExpiry() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void fileRotationUnderLoadFailsNoRequestAndConnectionsAreReplacedBeforeExpiry(boolean http2) throws Exception {
         MeshFiles mesh = new MeshFiles(MtlsProxyTest.TD, dir);
         Path callee = mesh.issue("payments", MtlsProxyTest.CALLEE, Duration.ofHours(1));
         // The caller's certificate lives 4 seconds; an agent replaces it every 1.5 seconds.
         Path caller = mesh.issue("cart", MtlsProxyTest.CALLER, Duration.ofSeconds(4));
         try (TestUpstream app = TestUpstream.named("payments");
                 ProxyFixture in = ProxyFixture.start(MtlsProxyTest.inboundYaml(callee, "spiffe://cluster.local/"), app);
-                ProxyFixture out = ProxyFixture.start(MtlsProxyTest.outboundYaml(caller,
-                        in.sidecar().listenerAddress("inbound").getPort(), MtlsProxyTest.CALLEE))) {
+                ProxyFixture out = ProxyFixture.start(outbound(caller, in.sidecar().listenerAddress("inbound").getPort(),
+                        http2))) {
             int port = out.sidecar().listenerAddress("outbound").getPort();
             HttpClient http = HttpClient.newHttpClient();
             AtomicBoolean running = new AtomicBoolean(true);

@@ -182,6 +182,8 @@ public final class TlsTerminator implements ChainInstaller {
             if (channel.isActive()) {
                 log.info("listener '{}': draining a connection from {} before its certificate expires",
                         listener.config().name(), channel.remoteAddress());
+                // A relay (TCP proxy, tunnel) closes on this event; HTTP drains gracefully.
+                channel.pipeline().fireUserEventTriggered(dev.outrigger.sidecar.tls.CertificateExpiring.INSTANCE);
                 listener.drainConnection(channel);
             }
         }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);

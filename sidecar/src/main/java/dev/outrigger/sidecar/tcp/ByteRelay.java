@@ -272,6 +272,13 @@ public final class ByteRelay {
             if (evt == ChannelInputShutdownEvent.INSTANCE) {
                 endOfInput();
             }
+            if (evt == dev.outrigger.sidecar.tls.CertificateExpiring.INSTANCE) {
+                // A byte stream cannot move to a fresh connection: it ends before its certificate does.
+                log.info("closing a relayed {} connection to {} before its certificate expires",
+                        isDownstream ? "downstream" : "upstream", channel.remoteAddress());
+                closeBoth();
+                return;
+            }
             ctx.fireUserEventTriggered(evt);
         }
 

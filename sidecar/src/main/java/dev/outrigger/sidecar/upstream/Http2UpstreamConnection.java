@@ -175,7 +175,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == UpstreamTlsRenewal.EXPIRING) {
+        if (evt == dev.outrigger.sidecar.tls.CertificateExpiring.INSTANCE) {
             // As after a GOAWAY: streams in flight finish, new ones go to a fresh connection.
             goingAway = true;
             pool.connectionGoingAway(this);

@@ -209,7 +209,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == UpstreamTlsRenewal.EXPIRING) {
+        if (evt == dev.outrigger.sidecar.tls.CertificateExpiring.INSTANCE) {
             expiring = true;
             if (exchange == null && !tunnel) {
                 ctx.close(); // idle in the pool: go now; a busy one closes when released

@@ -12,17 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sits behind the TLS handler of a connection to an endpoint: logs a failed handshake with its
  * reason, and before either certificate expires tells the connection handler
- * ({@link #EXPIRING}) to take no new request and close once idle, so the pool opens a fresh one.
+ * ({@link dev.outrigger.sidecar.tls.CertificateExpiring}) to take no new request and close once idle, so the pool opens a fresh one.
  */
 final class UpstreamTlsRenewal extends ChannelInboundHandlerAdapter {
-
-    /** The event fired down the pipeline when the connection's certificates are about to expire. */
-    static final Object EXPIRING = new Object() {
-        @Override
-        public String toString() {
-            return "certificate expiring";
-        }
-    };
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamTlsRenewal.class);
 
@@ -51,7 +43,7 @@ final class UpstreamTlsRenewal extends ChannelInboundHandlerAdapter {
                         if (ctx.channel().isActive()) {
                             log.debug("cluster '{}': replacing a connection to {} before its certificate expires",
                                     cluster, endpoint);
-                            ctx.fireUserEventTriggered(EXPIRING);
+                            ctx.fireUserEventTriggered(dev.outrigger.sidecar.tls.CertificateExpiring.INSTANCE);
                         }
                     }, delay, TimeUnit.MILLISECONDS);
                     ctx.channel().closeFuture().addListener(f -> renewal.cancel(false));

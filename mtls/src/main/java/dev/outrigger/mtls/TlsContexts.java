@@ -27,13 +27,26 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** {@link SslProvider#OPENSSL} when netty-tcnative's BoringSSL loads on this machine, else {@link SslProvider#JDK}. */
+    /** The system property that forces the JDK's TLS ({@code -Doutrigger.tls.provider=jdk}). */
+    public static final String PROVIDER_PROPERTY = "outrigger.tls.provider";
+
+    /**
+     * {@link SslProvider#OPENSSL} when netty-tcnative's BoringSSL loads on this machine, else
+     * {@link SslProvider#JDK}; {@code -Doutrigger.tls.provider=jdk} forces the JDK (read on each call).
+     */
     public static SslProvider provider() {
+        if ("jdk".equalsIgnoreCase(System.getProperty(PROVIDER_PROPERTY, ""))) {
+            return SslProvider.JDK;
+        }
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     /** The provider in words for a start-up log line, with the reason when BoringSSL could not be used. */
     public static String providerDescription() {
+        if (provider() == SslProvider.JDK && OpenSsl.isAvailable()) {
+            return "JDK provider (Java " + System.getProperty("java.version") + "), chosen with -D" + PROVIDER_PROPERTY
+                    + "=jdk";
+        }
         if (OpenSsl.isAvailable()) {
             return "OpenSSL provider: " + OpenSsl.versionString() + " (netty-tcnative)";
         }

@@ -107,4 +107,32 @@ class XdsSdsTest extends XdsTestBase {
         }
         assertEquals(Set.of(sha256(first), sha256(second)), hashes);
     }
+
+    /** An inbound listener delivered by LDS whose certificate and trust bundle come by SDS serves mTLS callers. */
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void aListenerTakesItsCertificateFromSds(String api) throws Exception {
+        MeshFiles mesh = new MeshFiles(MtlsProxyTest.TD, dir);
+        Path callerFiles = mesh.issue("cart", MtlsProxyTest.CALLER, Duration.ofHours(1));
+        CertifiedKey callee = mesh.ca.issue(SpiffeId.parse(MtlsProxyTest.CALLEE), Duration.ofHours(1));
+        TestUpstream app = keep(TestUpstream.named("payments"));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        var hcmListener = XdsResources.mtlsListener("inbound", 0, "inbound-routes", "default", "ROOTCA");
+        cp.set(NODE, io.envoyproxy.controlplane.cache.v3.Snapshot.create(List.of(XdsResources.edsCluster("app")),
+                List.of(endpoints("app", app.port())), List.of(hcmListener),
+                List.of(routes("inbound-routes", Map.of("/", "app"))),
+                List.of(XdsResources.certificateSecret("default", Pem.writeCertificates(callee.chain()),
+                        Pem.writePrivateKey(callee.key())),
+                        XdsResources.trustSecret("ROOTCA", Pem.writeCertificates(List.of(mesh.ca.root())))), "1"));
+        XdsFixture inbound = keep(XdsFixture.start(cp, dir, api, "10s"));
+        inbound.awaitReady();
+        ProxyFixture outbound = keep(ProxyFixture.start(MtlsProxyTest.outboundYaml(callerFiles,
+                inbound.sidecar.listenerAddress("inbound").getPort(), MtlsProxyTest.CALLEE)));
+        int port = outbound.sidecar().listenerAddress("outbound").getPort();
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(inbound.admin("/certs").contains(MtlsProxyTest.CALLEE), "the listener presents the SDS certificate");
+    }
 }

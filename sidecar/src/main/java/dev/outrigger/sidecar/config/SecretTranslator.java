@@ -38,9 +38,10 @@ final class SecretTranslator {
             if (!cert.hasPrivateKey()) {
                 throw at.field("private_key").invalid("required");
             }
-            return new SecretConfig(secret.getName(), new SecretConfig.TlsCertificate(
-                    pem(cert.getCertificateChain(), at.field("certificate_chain")),
-                    pem(cert.getPrivateKey(), at.field("private_key"))), null);
+            PemSource chain = pem(cert.getCertificateChain(), at.field("certificate_chain"));
+            PemSource key = pem(cert.getPrivateKey(), at.field("private_key"));
+            checkInline(chain, key, at);
+            return new SecretConfig(secret.getName(), new SecretConfig.TlsCertificate(chain, key), null);
         }
         if (secret.hasValidationContext()) {
             FieldPath at = path.field("validation_context");
@@ -49,10 +50,31 @@ final class SecretTranslator {
             if (!validation.hasTrustedCa()) {
                 throw at.field("trusted_ca").invalid("required");
             }
-            return new SecretConfig(secret.getName(), null,
-                    new SecretConfig.ValidationContext(pem(validation.getTrustedCa(), at.field("trusted_ca"))));
+            PemSource ca = pem(validation.getTrustedCa(), at.field("trusted_ca"));
+            if (ca.inline() != null) {
+                try {
+                    dev.outrigger.mtls.TrustBundle.parse(ca.inline(), "trusted_ca");
+                } catch (dev.outrigger.mtls.CredentialException e) {
+                    throw at.field("trusted_ca").invalid(e.problem());
+                }
+            }
+            return new SecretConfig(secret.getName(), null, new SecretConfig.ValidationContext(ca));
         }
         throw path.invalid("needs tls_certificate or validation_context");
+    }
+
+    // Inline PEM is checked when it arrives, so a broken secret is NACKed by name instead of
+    // failing later when its TLS context is built (files may change, and are checked then).
+    private static void checkInline(PemSource chain, PemSource key, FieldPath at) throws ResourceInvalidException {
+        if (chain.inline() == null || key.inline() == null) {
+            return;
+        }
+        try {
+            dev.outrigger.mtls.CertifiedKey.of(dev.outrigger.mtls.Pem.parsePrivateKey(key.inline(), "private_key"),
+                    dev.outrigger.mtls.Pem.parseCertificates(chain.inline(), "certificate_chain"), "tls_certificate");
+        } catch (dev.outrigger.mtls.CredentialException e) {
+            throw at.invalid(e.getMessage());
+        }
     }
 
     private static PemSource pem(DataSource source, FieldPath path) throws ResourceInvalidException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.outrigger.sidecar.route.RouteRegistry;
@@ -20,18 +21,37 @@ import org.junit.jupiter.api.Test;
 class SecretTranslatorTest {
 
     private final XdsTypes types = new XdsTypes(new RouteRegistry());
+    private static final dev.outrigger.mtls.CertificateAuthority CA = dev.outrigger.mtls.CertificateAuthority
+            .createRoot("td", dev.outrigger.mtls.KeyType.EC, java.time.Duration.ofDays(1), java.time.Clock.systemUTC());
+    private static final dev.outrigger.mtls.CertifiedKey LEAF = CA.issue(
+            dev.outrigger.mtls.SpiffeId.parse("spiffe://td/a"), java.time.Duration.ofHours(1));
+    private static final String CHAIN = dev.outrigger.mtls.Pem.writeCertificates(LEAF.chain());
+    private static final String KEY = dev.outrigger.mtls.Pem.writePrivateKey(LEAF.key());
 
     @Test
     void aCertificateAndKey() throws Exception {
         Secret s = Secret.newBuilder().setName("default").setTlsCertificate(TlsCertificate.newBuilder()
-                .setCertificateChain(DataSource.newBuilder().setInlineString("-----BEGIN CERTIFICATE-----"))
-                .setPrivateKey(DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8("KEY")))).build();
+                .setCertificateChain(DataSource.newBuilder().setInlineString(CHAIN))
+                .setPrivateKey(DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8(KEY)))).build();
         assertEquals("default", types.secrets.name(s));
         SecretConfig c = types.secrets.parse(s);
-        assertEquals("-----BEGIN CERTIFICATE-----", c.certificate().chain().inline());
-        assertEquals("KEY", c.certificate().privateKey().inline());
+        assertEquals(CHAIN, c.certificate().chain().inline());
+        assertEquals(KEY, c.certificate().privateKey().inline());
         assertNull(c.validation());
-        assertFalse(c.toString().contains("KEY"), "the key is never printed: " + c);
+        assertFalse(c.toString().contains(KEY.lines().skip(1).findFirst().orElseThrow()), "the key is never printed: " + c);
+    }
+
+    @Test
+    void brokenInlinePemIsRefusedWhenItArrives() {
+        ResourceInvalidException e = assertThrows(ResourceInvalidException.class, () -> types.secrets.parse(
+                Secret.newBuilder().setName("default").setTlsCertificate(TlsCertificate.newBuilder()
+                        .setCertificateChain(DataSource.newBuilder().setInlineString("-----BEGIN CERTIFICATE-----"))
+                        .setPrivateKey(DataSource.newBuilder().setInlineString(KEY))).build()));
+        assertTrue(e.getMessage().startsWith("tls_certificate: certificate_chain: "), e.getMessage());
+        e = assertThrows(ResourceInvalidException.class, () -> types.secrets.parse(Secret.newBuilder()
+                .setName("ROOTCA").setValidationContext(CertificateValidationContext.newBuilder()
+                        .setTrustedCa(DataSource.newBuilder().setInlineString("not pem"))).build()));
+        assertTrue(e.getMessage().startsWith("validation_context.trusted_ca: "), e.getMessage());
     }
 
     @Test
@@ -46,7 +66,7 @@ class SecretTranslatorTest {
     void whatCannotBeUsedIsNamed() {
         ResourceInvalidException e = assertThrows(ResourceInvalidException.class, () -> types.secrets.parse(
                 Secret.newBuilder().setName("x").setValidationContext(CertificateValidationContext.newBuilder()
-                        .setTrustedCa(DataSource.newBuilder().setInlineString("CA"))
+                        .setTrustedCa(DataSource.newBuilder().setInlineString(CHAIN))
                         .setOnlyVerifyLeafCertCrl(true)).build()));
         assertEquals("validation_context.only_verify_leaf_cert_crl: field is not supported by Outrigger "
                 + "(supported here: trusted_ca)", e.getMessage());

@@ -37,6 +37,9 @@ import org.junit.jupiter.api.Test;
 class XdsConfigApplierTest {
 
     private static final InetSocketAddress ADMIN = new InetSocketAddress("127.0.0.1", 15000);
+    private static final String CA_PEM = dev.outrigger.mtls.Pem.writeCertificates(java.util.List.of(
+            dev.outrigger.mtls.CertificateAuthority.createRoot("td", dev.outrigger.mtls.KeyType.EC,
+                    Duration.ofDays(1), java.time.Clock.systemUTC()).root()));
 
     /** Records what the applier does to the proxy. */
     private static final class RecordingPlane implements DataPlane {
@@ -254,7 +257,7 @@ class XdsConfigApplierTest {
         SecretConsumer consumer = new SecretConsumer() {
             @Override
             public void onSecret(dev.outrigger.sidecar.secret.SecretConfig secret) {
-                seen.add("got " + secret.name() + " " + secret.validation().trustedCa().inline());
+                seen.add("got " + secret.name() + " " + (secret.validation().trustedCa().inline().equals(CA_PEM) ? "PEM" : "?"));
             }
 
             @Override
@@ -268,7 +271,7 @@ class XdsConfigApplierTest {
         var secret = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.newBuilder().setName("ROOTCA")
                 .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
                         .CertificateValidationContext.newBuilder().setTrustedCa(
-                                io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString("PEM")))
+                                io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString(CA_PEM)))
                 .build();
         applier.secretWatcher().onResourcesChanged(res(applier.types().secrets, "1", secret), Set.of());
         assertTrue(applier.resources().get(ResourceLog.Kind.SECRET, "ROOTCA").applied());
@@ -292,7 +295,7 @@ class XdsConfigApplierTest {
         var ca = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.newBuilder().setName("ROOTCA")
                 .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
                         .CertificateValidationContext.newBuilder().setTrustedCa(
-                                io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString("CA")))
+                                io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString(CA_PEM)))
                 .build();
         applier.secretWatcher().onResourcesChanged(res(applier.types().secrets, "1", ca), Set.of());
         assertTrue(plane.listeners.isEmpty(), "still waiting for its certificate");

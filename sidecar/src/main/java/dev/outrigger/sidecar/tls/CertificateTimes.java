@@ -9,7 +9,7 @@ import javax.net.ssl.SSLSession;
  * When a TLS connection must be replaced: before the first of its two certificates (this side's
  * and the peer's) expires. The side that opened the connection replaces it first — a minute
  * before expiry, or halfway through the remaining life when less than two minutes remain — and
- * the accepting side drains it later (half a minute before, or at three quarters), as a backstop:
+ * the accepting side drains it later (half a minute before, or at nine tenths), as a backstop:
  * a client taking a connection out of its pool is graceful, a server closing one under a client
  * that is about to reuse it is not.
  */
@@ -17,8 +17,6 @@ public final class CertificateTimes {
 
     /** Above this remaining life the margins are fixed. */
     static final long LONG_LIFE_MILLIS = 120_000;
-    /** The shortest time between a connection's handshake and its replacement. */
-    static final long MIN_DELAY_MILLIS = 1_000;
 
     private CertificateTimes() {
     }
@@ -56,10 +54,10 @@ public final class CertificateTimes {
         if (remaining > LONG_LIFE_MILLIS) {
             return remaining - (opener ? 60_000 : 30_000);
         }
-        long delay = opener ? remaining / 2 : remaining * 3 / 4;
-        // Never reconnect in a tight loop while no newer certificate has come: at most once a
-        // second, and right at expiry when less than that is left.
-        return Math.max(delay, Math.min(MIN_DELAY_MILLIS, remaining));
+        // Halving the remaining life bounds the reconnections a connection can go through while
+        // no newer certificate has come (each gets half of what is left); the accepting side acts
+        // well after the opener, so the two never race to close the same connection.
+        return opener ? remaining / 2 : remaining * 9 / 10;
     }
 
     private static X509Certificate leaf(Certificate[] chain) {

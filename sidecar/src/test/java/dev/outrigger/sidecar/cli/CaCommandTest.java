@@ -11,9 +11,6 @@ import dev.outrigger.mtls.CertifiedKey;
 import dev.outrigger.mtls.SpiffeId;
 import dev.outrigger.mtls.SpiffeTrustManager;
 import dev.outrigger.mtls.TrustBundle;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -31,29 +28,14 @@ class CaCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void initThenIssueWritesCredentialsThatChainToTheRoot() throws Exception {
         Path caDir = dir.resolve("ca");
-        Result init = run("ca", "init", "--trust-domain", "example.org", "--out", caDir.toString(), "--intermediate");
+        CliRun init = run("ca", "init", "--trust-domain", "example.org", "--out", caDir.toString(), "--intermediate");
         assertEquals(0, init.code(), init.err());
         assertTrue(init.out().contains("created a CA for trust domain example.org (EC P-256)"), init.out());
         assertTrue(AtomicFiles.isOwnerOnly(caDir.resolve("ca-key.pem")));
@@ -63,7 +45,7 @@ class CaCommandTest {
 
         Path work = dir.resolve("web");
         Instant before = Instant.now();
-        Result issue = run("ca", "issue", "--spiffe-id", "spiffe://example.org/ns/shop/sa/web", "--ttl", "24h",
+        CliRun issue = run("ca", "issue", "--spiffe-id", "spiffe://example.org/ns/shop/sa/web", "--ttl", "24h",
                 "--ca", caDir.toString(), "--out", work.toString());
         assertEquals(0, issue.code(), issue.err());
 
@@ -99,7 +81,7 @@ class CaCommandTest {
         assertEquals("RSA", ca.root().getPublicKey().getAlgorithm());
         assertEquals(1, ca.signer().chain().size());
 
-        Result again = run("ca", "init", "--trust-domain", "example.org", "--out", caDir.toString());
+        CliRun again = run("ca", "init", "--trust-domain", "example.org", "--out", caDir.toString());
         assertEquals(1, again.code());
         assertEquals(List.of("outrigger: " + caDir + " already holds a CA; use --force to replace it"), again.err().lines().toList());
         assertEquals(ca.root(), CertificateAuthority.load(caDir, Clock.systemUTC()).root(), "untouched");
@@ -126,7 +108,7 @@ class CaCommandTest {
                 "ca", "init", "--trust-domain", "Example.org", "--out", dir.resolve("ca2").toString());
         assertOneLineError("outrigger: --out must be another directory than --ca " + caDir,
                 "ca", "issue", "--spiffe-id", "spiffe://example.org/web", "--ca", caDir.toString(), "--out", caDir.toString());
-        Result tooLong = run("ca", "issue", "--spiffe-id", "spiffe://example.org/web", "--ttl", "9000h",
+        CliRun tooLong = run("ca", "issue", "--spiffe-id", "spiffe://example.org/web", "--ttl", "9000h",
                 "--ca", caDir.toString(), "--out", out);
         assertEquals(1, tooLong.code());
         assertTrue(tooLong.err().startsWith("outrigger: cannot issue for spiffe://example.org/web with TTL PT9000H: "
@@ -144,7 +126,7 @@ class CaCommandTest {
     }
 
     private static void assertOneLineError(String expected, String... args) {
-        Result r = run(args);
+        CliRun r = run(args);
         assertEquals(1, r.code(), String.join(" ", args));
         assertEquals(List.of(expected), r.err().lines().toList());
     }

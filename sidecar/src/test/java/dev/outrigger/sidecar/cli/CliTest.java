@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.outrigger.testing.ProcessLog;
 import dev.outrigger.testing.Reply;
 import dev.outrigger.testing.TestUpstream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,23 +28,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static String config(int listenerPort, int upstreamPort) {
@@ -86,7 +69,7 @@ class CliTest {
     @Test
     void validateAcceptsAGoodFile() throws IOException {
         Path f = Files.writeString(dir.resolve("good.yaml"), config(15001, 8080));
-        Result r = run("validate", f.toString());
+        CliRun r = run("validate", f.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("OK (1 listener(s), 1 cluster(s))"), r.out());
     }
@@ -101,10 +84,10 @@ class CliTest {
                   cds_config: { ads: {} }
                 """;
         Path f = Files.writeString(dir.resolve("dynamic.yaml"), dynamic);
-        Result missing = run("validate", f.toString());
+        CliRun missing = run("validate", f.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("node.id: required with dynamic_resources"), missing.err());
-        Result r = run("validate", "--node-id", "pod-1", "--service-cluster", "shop", f.toString());
+        CliRun r = run("validate", "--node-id", "pod-1", "--service-cluster", "shop", f.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("ADS DELTA to 127.0.0.1:8080 as node 'pod-1'"), r.out());
     }
@@ -120,7 +103,7 @@ class CliTest {
                               "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua
                 """);
         Path f = Files.writeString(dir.resolve("bad.yaml"), bad);
-        Result r = run("validate", f.toString());
+        CliRun r = run("validate", f.toString());
         assertEquals(1, r.code());
         String expected = f + ":19: static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0]: "
                 + "envoy.filters.http.lua is not supported";
@@ -129,7 +112,7 @@ class CliTest {
 
     @Test
     void validateReportsAMissingFileAndUsageErrors() {
-        Result missing = run("validate", dir.resolve("absent.yaml").toString());
+        CliRun missing = run("validate", dir.resolve("absent.yaml").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("absent.yaml"), missing.err());
         assertEquals(2, run("validate").code());
@@ -140,7 +123,7 @@ class CliTest {
     @Test
     void everyCommandReportsTheVersion() {
         for (String[] args : new String[][] {{"--version"}, {"run", "-V"}, {"validate", "-V"}, {"demo-upstream", "-V"}}) {
-            Result r = run(args);
+            CliRun r = run(args);
             assertEquals(0, r.code(), String.join(" ", args));
             assertTrue(r.out().startsWith("outrigger "), String.join(" ", args) + ": " + r.out());
         }
@@ -149,10 +132,10 @@ class CliTest {
     @Test
     void runRejectsBadFlagValuesAsUsageErrors() throws IOException {
         Path f = Files.writeString(dir.resolve("flags.yaml"), config(15001, 8080));
-        Result concurrency = run("run", "--config", f.toString(), "--concurrency", "5000");
+        CliRun concurrency = run("run", "--config", f.toString(), "--concurrency", "5000");
         assertEquals(2, concurrency.code());
         assertTrue(concurrency.err().contains("--concurrency must be 0 (one per CPU) to 1024, got 5000"), concurrency.err());
-        Result admin = run("run", "--config", f.toString(), "--admin-address", "localhost:15000");
+        CliRun admin = run("run", "--config", f.toString(), "--admin-address", "localhost:15000");
         assertEquals(2, admin.code());
         assertTrue(admin.err().contains("--admin-address needs an IP address, got 'localhost'"), admin.err());
     }

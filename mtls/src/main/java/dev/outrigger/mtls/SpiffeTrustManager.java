@@ -9,7 +9,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,7 +22,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Accepts a TLS peer whose chain leads, by PKIX without revocation checks, to a CA of a
- * {@link TrustBundle} and whose leaf's SPIFFE ID is {@link AllowedPeers allowed}; refusals are
+ * {@link TrustBundle} (shared, or chosen by the trust domain of the peer's SPIFFE ID, see
+ * {@link PeerTrust}) and whose leaf's SPIFFE ID is {@link AllowedPeers allowed}; refusals are
  * {@link PeerRefusedException}s naming the reason. Serves both ends of a connection; immutable
  * and thread-safe. Host names are never checked: mesh identities are SPIFFE IDs, not DNS names.
  */
@@ -46,12 +46,13 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     }
 
     private static final String ANY_KEY_PURPOSE = "2.5.29.37.0";
+    private static final int KEY_CERT_SIGN = 5;
+    private static final int CRL_SIGN = 6;
     private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
 
-    private final TrustBundle bundle;
+    private final PeerTrust trust;
     private final AllowedPeers allowed;
     private final Clock clock;
-    private final Set<TrustAnchor> anchors;
 
     /** Checks peers against {@code bundle} and {@code allowed} at the system clock's time. */
     public SpiffeTrustManager(TrustBundle bundle, AllowedPeers allowed) {
@@ -60,18 +61,27 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
 
     /** Checks peers against {@code bundle} and {@code allowed} at {@code clock}'s time. */
     public SpiffeTrustManager(TrustBundle bundle, AllowedPeers allowed, Clock clock) {
-        if (bundle == null || allowed == null || clock == null) {
+        this(bundle == null ? null : PeerTrust.of(bundle), allowed, clock);
+    }
+
+    /** Checks peers against {@code trust} and {@code allowed} at the system clock's time. */
+    public SpiffeTrustManager(PeerTrust trust, AllowedPeers allowed) {
+        this(trust, allowed, Clock.systemUTC());
+    }
+
+    /** Checks peers against {@code trust} and {@code allowed} at {@code clock}'s time. */
+    public SpiffeTrustManager(PeerTrust trust, AllowedPeers allowed, Clock clock) {
+        if (trust == null || allowed == null || clock == null) {
             throw new IllegalArgumentException("a trust manager needs a trust bundle, allowed peers and a clock");
         }
-        this.bundle = bundle;
+        this.trust = trust;
         this.allowed = allowed;
         this.clock = clock;
-        this.anchors = bundle.trustAnchors();
     }
 
     /** The CAs trusted. */
-    public TrustBundle trustBundle() {
-        return bundle;
+    public PeerTrust trust() {
+        return trust;
     }
 
     /** The peers allowed. */
@@ -91,17 +101,33 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         if (leaf.getBasicConstraints() >= 0) {
             throw new PeerRefusedException(PeerRefusedException.Kind.BAD_CERTIFICATE, "certificate is a CA certificate, not a workload's");
         }
+        boolean[] usage = leaf.getKeyUsage();
+        if (usage != null && (usage[KEY_CERT_SIGN] || usage[CRL_SIGN])) {
+            // X.509-SVID: a leaf must not be able to sign certificates or CRLs.
+            throw new PeerRefusedException(PeerRefusedException.Kind.BAD_CERTIFICATE,
+                    "certificate may sign certificates or CRLs (key usage keyCertSign/cRLSign), not a workload's");
+        }
         Instant now = clock.instant();
         String validity = CertifiedKey.validityProblem(leaf, now);
         if (validity != null) {
             throw new PeerRefusedException(now.isAfter(leaf.getNotAfter().toInstant())
                     ? PeerRefusedException.Kind.EXPIRED : PeerRefusedException.Kind.NOT_YET_VALID, validity);
         }
-        validatePath(chain);
-        checkKeyPurpose(leaf, peer);
         Optional<SpiffeId> id = SpiffeId.fromCertificate(leaf);
+        if (trust.isPerTrustDomain()) {
+            // The trust domain picks the bundle, so it is read before the chain is checked.
+            String domain = id.orElseThrow(SpiffeTrustManager::noSpiffeId).trustDomain();
+            if (trust.bundleFor(domain) == null) {
+                throw new PeerRefusedException(PeerRefusedException.Kind.UNKNOWN_CA, "trust domain " + domain
+                        + " is not trusted (trusted: " + String.join(", ", trust.trustDomains()) + ")");
+            }
+            validatePath(chain, domain);
+        } else {
+            validatePath(chain, null);
+        }
+        checkKeyPurpose(leaf, peer);
         if (id.isEmpty()) {
-            throw new PeerRefusedException(PeerRefusedException.Kind.NO_SPIFFE_ID, "certificate has no SPIFFE ID (an X.509-SVID has exactly one spiffe:// URI SAN)");
+            throw noSpiffeId();
         }
         if (!allowed.allows(id.get())) {
             throw new PeerRefusedException(PeerRefusedException.Kind.NOT_ALLOWED, "SPIFFE ID " + id.get() + " is not allowed (expected " + allowed.describe() + ")");
@@ -109,7 +135,13 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         return id.get();
     }
 
-    private void validatePath(X509Certificate[] chain) throws PeerRefusedException {
+    private static PeerRefusedException noSpiffeId() {
+        return new PeerRefusedException(PeerRefusedException.Kind.NO_SPIFFE_ID,
+                "certificate has no SPIFFE ID (an X.509-SVID has exactly one spiffe:// URI SAN)");
+    }
+
+    private void validatePath(X509Certificate[] chain, String domain) throws PeerRefusedException {
+        TrustBundle bundle = trust.bundleFor(domain);
         // PKIX wants the path without its trust anchor; peers may or may not send their root.
         List<X509Certificate> path = new ArrayList<>();
         for (X509Certificate certificate : chain) {
@@ -120,24 +152,28 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         }
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            PKIXParameters parameters = new PKIXParameters(anchors);
+            PKIXParameters parameters = new PKIXParameters(trust.anchorsFor(domain));
             // Mesh certificates live for hours; revocation is by expiry, and checking it would mean network calls.
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(clock.instant()));
             CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
         } catch (CertPathValidatorException e) {
-            throw pathProblem(e, path);
+            throw pathProblem(e, path, domain);
         } catch (GeneralSecurityException e) {
             throw new PeerRefusedException(PeerRefusedException.Kind.BAD_CERTIFICATE, "certificate chain cannot be checked: " + e.getMessage(), e);
         }
     }
 
-    private PeerRefusedException pathProblem(CertPathValidatorException e, List<X509Certificate> path) {
+    private PeerRefusedException pathProblem(CertPathValidatorException e, List<X509Certificate> path, String bundleDomain) {
         CertPathValidatorException.Reason reason = e.getReason();
         if (reason == PKIXReason.NO_TRUST_ANCHOR || reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
             // A bad signature under a trusted CA's name means another CA that took the same name.
             String domain = SpiffeId.fromCertificate(path.get(0)).map(SpiffeId::trustDomain).orElse("unknown");
-            Set<String> trusted = bundle.trustDomains();
+            if (bundleDomain != null) {
+                return new PeerRefusedException(PeerRefusedException.Kind.UNKNOWN_CA, "issued by a CA not in the bundle of trust domain "
+                        + bundleDomain, e);
+            }
+            Set<String> trusted = trust.trustDomains();
             return new PeerRefusedException(PeerRefusedException.Kind.UNKNOWN_CA, "issued by an unknown CA (trust domain "
                     + domain + (trusted.isEmpty() ? "" : "; trusted: " + String.join(", ", trusted)) + ")", e);
         }

@@ -113,6 +113,50 @@ class SpiffeTrustManagerTest {
                 chain, Peer.CLIENT);
     }
 
+    @Test
+    void refusesALeafThatCanSignCertificates() throws Exception {
+        int digitalSignature = org.bouncycastle.asn1.x509.KeyUsage.digitalSignature;
+        X509Certificate plain = TestCertificates.withKeyUsage(CA.signer(), digitalSignature, "spiffe://example.org/web");
+        assertEquals(TestPki.id("web"), ANY.verify(new X509Certificate[] {plain, CA.signer().leaf()}, Peer.CLIENT));
+        X509Certificate signing = TestCertificates.withKeyUsage(CA.signer(),
+                digitalSignature | org.bouncycastle.asn1.x509.KeyUsage.keyCertSign, "spiffe://example.org/web");
+        assertRefused(Kind.BAD_CERTIFICATE, "certificate may sign certificates or CRLs (key usage keyCertSign/cRLSign)",
+                new X509Certificate[] {signing, CA.signer().leaf()}, Peer.CLIENT);
+    }
+
+    @Test
+    void perTrustDomainBundlesAreChosenByThePeersTrustDomain() throws Exception {
+        CertificateAuthority partner = TestPki.root("partner.test");
+        PeerTrust trust = PeerTrust.perTrustDomain(java.util.Map.of(TestPki.DOMAIN, ROOT.trustBundle(),
+                "partner.test", partner.trustBundle()));
+        SpiffeTrustManager federated = new SpiffeTrustManager(trust, AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://"))));
+        SpiffeId web = TestPki.id("web");
+        SpiffeId pay = SpiffeId.parse("spiffe://partner.test/ns/pay/sa/api");
+        assertEquals(web, federated.verify(array(CA.issue(web, Duration.ofHours(1)).chain()), Peer.CLIENT));
+        assertEquals(pay, federated.verify(array(partner.issue(pay, Duration.ofHours(1)).chain()), Peer.SERVER));
+
+        // The partner's CA is trusted, but not to speak for example.org (nor example.org's for the partner).
+        X509Certificate[] forged = {TestCertificates.issuedBy(partner.signer(), web.toString()), partner.root()};
+        assertRefused(federated, Kind.UNKNOWN_CA, "issued by a CA not in the bundle of trust domain example.org", forged, Peer.CLIENT);
+        assertEquals(web, new SpiffeTrustManager(PeerTrust.of(TrustBundle.parse(ROOT.trustBundle().toPem()
+                + partner.trustBundle().toPem(), Pem.INLINE)), AllowedPeers.anyIn(TestPki.DOMAIN)).verify(forged, Peer.CLIENT),
+                "a shared bundle cannot tell: the reason the per-domain form exists");
+        X509Certificate[] forgedBack = {TestCertificates.issuedBy(CA.signer(), pay.toString()), CA.signer().leaf()};
+        assertRefused(federated, Kind.UNKNOWN_CA, "issued by a CA not in the bundle of trust domain partner.test", forgedBack, Peer.CLIENT);
+
+        CertifiedKey stranger = TestPki.root("other.test").issue(SpiffeId.parse("spiffe://other.test/web"), Duration.ofHours(1));
+        assertRefused(federated, Kind.UNKNOWN_CA, "trust domain other.test is not trusted (trusted: example.org, partner.test)",
+                array(stranger.chain()), Peer.CLIENT);
+        X509Certificate noId = TestCertificates.issuedBy(CA.signer(), "https://example.org/web");
+        assertRefused(federated, Kind.NO_SPIFFE_ID, "certificate has no SPIFFE ID",
+                new X509Certificate[] {noId, CA.signer().leaf()}, Peer.CLIENT);
+        assertTrue(trust.isPerTrustDomain());
+        assertEquals(java.util.Set.of("example.org", "partner.test"), trust.trustDomains());
+        assertThrows(IllegalArgumentException.class, () -> PeerTrust.perTrustDomain(java.util.Map.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> PeerTrust.perTrustDomain(java.util.Map.of("spiffe://example.org", ROOT.trustBundle())));
+    }
+
     private static void assertRefused(Kind kind, String reason, X509Certificate[] chain, Peer peer) {
         assertRefused(ANY, kind, reason, chain, peer);
     }

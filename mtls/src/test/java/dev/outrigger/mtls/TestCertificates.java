@@ -38,6 +38,19 @@ final class TestCertificates {
 
     /** A workload certificate from {@code issuer} whose SAN holds {@code uris} and whose extended key usage is {@code purposes}. */
     static X509Certificate issuedBy(CertifiedKey issuer, List<String> purposes, String... uris) throws Exception {
+        return issuedBy(issuer, purposes, -1, uris);
+    }
+
+    /**
+     * A non-CA workload certificate from {@code issuer} with Bouncy Castle {@code KeyUsage} bits
+     * {@code keyUsage} (-1: no key usage extension), for both TLS roles.
+     */
+    static X509Certificate withKeyUsage(CertifiedKey issuer, int keyUsage, String... uris) throws Exception {
+        return issuedBy(issuer, List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"), keyUsage, uris);
+    }
+
+    private static X509Certificate issuedBy(CertifiedKey issuer, List<String> purposes, int keyUsage, String... uris)
+            throws Exception {
         KeyPair keys = KeyType.EC.generate();
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer.leaf(), BigInteger.TWO,
@@ -47,6 +60,9 @@ final class TestCertificates {
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                 purposes.stream().map(p -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(p))).toArray(KeyPurposeId[]::new)));
         builder.addExtension(Extension.subjectAlternativeName, false, sans(uris));
+        if (keyUsage >= 0) {
+            builder.addExtension(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(keyUsage));
+        }
         return new JcaX509CertificateConverter().getCertificate(builder.build(
                 new JcaContentSignerBuilder(KeyType.signatureAlgorithm(issuer.key())).build(issuer.key())));
     }

@@ -46,9 +46,18 @@ final class SecretTranslator {
         if (secret.hasValidationContext()) {
             FieldPath at = path.field("validation_context");
             CertificateValidationContext validation = secret.getValidationContext();
-            FieldCheck.only(validation, at, "trusted_ca");
+            FieldCheck.only(validation, at, "trusted_ca", "custom_validator_config");
+            if (validation.hasCustomValidatorConfig()) {
+                if (validation.hasTrustedCa()) {
+                    throw at.field("trusted_ca").invalid("not used with the SPIFFE validator: give each trust domain's "
+                            + "CAs in custom_validator_config");
+                }
+                return new SecretConfig(secret.getName(), null, new SecretConfig.ValidationContext(null,
+                        SpiffeValidatorTranslator.translate(validation.getCustomValidatorConfig(),
+                                at.field("custom_validator_config"))));
+            }
             if (!validation.hasTrustedCa()) {
-                throw at.field("trusted_ca").invalid("required");
+                throw at.field("trusted_ca").invalid("required (or custom_validator_config with the SPIFFE validator)");
             }
             PemSource ca = pem(validation.getTrustedCa(), at.field("trusted_ca"));
             if (ca.inline() != null) {
@@ -77,7 +86,8 @@ final class SecretTranslator {
         }
     }
 
-    private static PemSource pem(DataSource source, FieldPath path) throws ResourceInvalidException {
+    /** A {@code DataSource} holding PEM (or other text): a file name, or inline text. */
+    static PemSource pem(DataSource source, FieldPath path) throws ResourceInvalidException {
         FieldCheck.only(source, path, "filename", "inline_string", "inline_bytes");
         switch (source.getSpecifierCase()) {
             case FILENAME -> {

@@ -27,8 +27,9 @@ import java.util.Set;
 /**
  * Translates a {@code transport_socket} named {@code envoy.transport_sockets.tls}: a filter
  * chain's {@code DownstreamTlsContext} or a cluster's {@code UpstreamTlsContext}. One
- * certificate (files, inline, or SDS), a trust bundle (files, inline, or SDS) with URI SAN
- * matchers for the peer's SPIFFE ID, ALPN, and the TLS versions (1.2 and 1.3 only).
+ * certificate (files, inline, or SDS), a trust bundle (files, inline, or SDS; or a bundle per
+ * trust domain with Envoy's SPIFFE validator) with URI SAN matchers for the peer's SPIFFE ID,
+ * ALPN, and the TLS versions (1.2 and 1.3 only).
  */
 final class TlsContextTranslator {
 
@@ -115,10 +116,19 @@ final class TlsContextTranslator {
             case VALIDATION_CONTEXT -> {
                 CertificateValidationContext v = ctx.getValidationContext();
                 FieldPath at = path.field("validation_context");
-                if (!v.hasTrustedCa()) {
-                    throw at.field("trusted_ca").invalid("required: the CA certificates peers are checked against");
+                if (v.hasCustomValidatorConfig()) {
+                    if (v.hasTrustedCa()) {
+                        throw at.field("trusted_ca").invalid("not used with the SPIFFE validator: give each trust "
+                                + "domain's CAs in custom_validator_config");
+                    }
+                    c.trust = new TrustRef.Spiffe(SpiffeValidatorTranslator.translate(v.getCustomValidatorConfig(),
+                            at.field("custom_validator_config")));
+                } else if (!v.hasTrustedCa()) {
+                    throw at.field("trusted_ca").invalid("required: the CA certificates peers are checked against "
+                            + "(or custom_validator_config with the SPIFFE validator)");
+                } else {
+                    c.trust = trust(v.getTrustedCa(), at.field("trusted_ca"));
                 }
-                c.trust = trust(v.getTrustedCa(), at.field("trusted_ca"));
                 c.sans = sans(v, at);
             }
             case VALIDATION_CONTEXT_SDS_SECRET_CONFIG -> c.trust = new TrustRef.Sds(sds(
@@ -136,6 +146,10 @@ final class TlsContextTranslator {
                 FieldPath dv = at.field("default_validation_context");
                 if (v.hasTrustedCa()) {
                     throw dv.field("trusted_ca").invalid("the trust bundle comes from the SDS secret here");
+                }
+                if (v.hasCustomValidatorConfig()) {
+                    throw dv.field("custom_validator_config").invalid("the trust comes from the SDS secret here: put "
+                            + "the SPIFFE validator in the secret's validation_context");
                 }
                 c.sans = sans(v, dv);
             }
@@ -233,7 +247,7 @@ final class TlsContextTranslator {
 
     private static List<SanMatcher> sans(CertificateValidationContext v, FieldPath path)
             throws ResourceInvalidException {
-        FieldCheck.only(v, path, "trusted_ca", "match_typed_subject_alt_names");
+        FieldCheck.only(v, path, "trusted_ca", "match_typed_subject_alt_names", "custom_validator_config");
         List<SanMatcher> out = new ArrayList<>();
         for (int i = 0; i < v.getMatchTypedSubjectAltNamesCount(); i++) {
             SubjectAltNameMatcher m = v.getMatchTypedSubjectAltNames(i);

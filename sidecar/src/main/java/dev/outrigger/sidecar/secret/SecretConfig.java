@@ -61,14 +61,23 @@ public record SecretConfig(String name, TlsCertificate certificate, ValidationCo
     }
 
     /**
-     * The certificates a peer's chain must lead to.
+     * The certificates a peer's chain must lead to: one trust bundle ({@code trusted_ca}), or a
+     * bundle per trust domain (Envoy's SPIFFE validator). Exactly one of the two is set.
      *
-     * @param trustedCa the trust bundle
+     * @param trustedCa the trust bundle, or null
+     * @param spiffe the bundles per trust domain, or null
      */
-    public record ValidationContext(PemSource trustedCa) {
+    public record ValidationContext(PemSource trustedCa, SpiffeTrust spiffe) {
 
         public ValidationContext {
-            Objects.requireNonNull(trustedCa, "trustedCa");
+            if ((trustedCa == null) == (spiffe == null)) {
+                throw new IllegalArgumentException("exactly one of trustedCa and spiffe");
+            }
+        }
+
+        /** A single trust bundle. */
+        public ValidationContext(PemSource trustedCa) {
+            this(trustedCa, null);
         }
     }
 }

@@ -142,6 +142,15 @@ final class ListenerManager {
         return b == null ? null : address(b);
     }
 
+    /** The configurations of the bound listeners (not of those draining). */
+    List<ListenerConfig> configs() {
+        List<ListenerConfig> out = new ArrayList<>();
+        for (Bound b : bound.values()) {
+            out.add(b.context.config());
+        }
+        return out;
+    }
+
     /** Names of the bound listeners, in the order they were added. */
     List<String> names() {
         return List.copyOf(bound.keySet());

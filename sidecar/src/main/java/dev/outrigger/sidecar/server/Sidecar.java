@@ -133,6 +133,7 @@ public final class Sidecar implements AutoCloseable {
                 log.info("clusters: {} added, {} with new endpoints, {} replaced, {} removed; {} running",
                         c.added(), c.updated(), c.replaced(), c.removed(), configs.size());
             }
+            retainTls();
         }
 
         @Override
@@ -143,12 +144,15 @@ public final class Sidecar implements AutoCloseable {
                 return null;
             } catch (StartupException e) {
                 return e.getMessage();
+            } finally {
+                retainTls();
             }
         }
 
         @Override
         public void removeListener(String name) {
             listeners.remove(name);
+            retainTls();
         }
 
         @Override
@@ -281,6 +285,25 @@ public final class Sidecar implements AutoCloseable {
                 tls.server(chain.tls());
             }
         }
+    }
+
+    // TLS contexts of settings no listener or cluster uses any more go, with their expiry gauges.
+    private void retainTls() {
+        java.util.Set<dev.outrigger.sidecar.tls.TlsSettings> servers = new java.util.HashSet<>();
+        java.util.Set<dev.outrigger.sidecar.tls.TlsSettings> clients = new java.util.HashSet<>();
+        for (ListenerConfig lc : listeners.configs()) {
+            for (var chain : lc.allFilterChains()) {
+                if (chain.tls() != null) {
+                    servers.add(chain.tls());
+                }
+            }
+        }
+        for (var cluster : clusters.all()) {
+            if (cluster.config().tls() != null) {
+                clients.add(cluster.config().tls());
+            }
+        }
+        tls.retain(servers, clients);
     }
 
     /** The TLS contexts and their certificates. */

@@ -73,6 +73,7 @@ final class SidecarAdmin implements AdminBackend {
             for (var c : sidecar.tls().certificates()) {
                 var n = certs.addObject();
                 n.put("source", c.source());
+                n.put("side", c.side());
                 n.put("spiffe_id", c.spiffeId());
                 n.put("serial", c.serial());
                 n.put("not_after", c.notAfter().toString());

@@ -3,21 +3,22 @@ package dev.outrigger.sidecar.tls;
 import dev.outrigger.mtls.AllowedPeers;
 import dev.outrigger.mtls.CertifiedKey;
 import dev.outrigger.mtls.CredentialException;
-import dev.outrigger.mtls.Pem;
+import dev.outrigger.mtls.FileFingerprint;
+import dev.outrigger.mtls.PeerTrust;
 import dev.outrigger.mtls.SpiffeTrustManager;
 import dev.outrigger.mtls.TlsContexts;
-import dev.outrigger.mtls.TrustBundle;
 import dev.outrigger.mtls.UriSanMatcher;
 import dev.outrigger.sidecar.secret.SecretConfig;
 import dev.outrigger.sidecar.secret.SecretConsumer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,25 +28,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TLS contexts of every listener chain and cluster, one per distinct {@link TlsSettings} and
- * side, built from files (checked every second and rebuilt when they change), inline PEM, or SDS
- * secrets (rebuilt when a secret changes). Rotation publishes a new context: new handshakes use
- * it at once, open connections keep theirs until they are replaced before expiry. A rebuild that
- * fails keeps the last good context.
+ * side, built from files (their contents checked every poll and rebuilt when they change), inline
+ * PEM, or SDS secrets (rebuilt when a secret changes). Rotation publishes a new context: new
+ * handshakes use it at once, open connections keep theirs until they are replaced before expiry.
+ * A rebuild that fails keeps the last good context. Settings no longer used by any listener or
+ * cluster are dropped by {@link #retain}, with their expiry gauge.
  */
 public final class TlsContextManager implements SecretConsumer, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TlsContextManager.class);
-    /** Any SPIFFE ID the trust bundle vouches for, when no SAN matcher narrows it. */
+    /** Any SPIFFE ID the trust vouches for, when no SAN matcher narrows it. */
     private static final AllowedPeers ANY_SPIFFE_ID = AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://")));
+    private static final String EXPIRY = "outrigger.tls.certificate.expiry";
 
     private final Map<Key, Holder> holders = new ConcurrentHashMap<>();
     private final Map<String, SecretConfig> secrets = new ConcurrentHashMap<>();
+    private final CredentialLoader loader = new CredentialLoader(secrets);
     private final ScheduledExecutorService files;
-
-    private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final MeterRegistry registry;
 
     /** A manager that checks watched files every {@code pollMillis}; certificate expiry gauges go to {@code registry}. */
-    public TlsContextManager(long pollMillis, io.micrometer.core.instrument.MeterRegistry registry) {
+    public TlsContextManager(long pollMillis, MeterRegistry registry) {
         this.registry = registry;
         files = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "outrigger-tls-files");
@@ -65,6 +68,20 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
         return holders.computeIfAbsent(new Key(settings, false), Holder::new);
     }
 
+    /**
+     * Forgets every context whose settings are in neither set: the listeners' and clusters' TLS
+     * settings in use now. Connections already made with one keep it; it is no longer rebuilt,
+     * shown in {@code /certs} or measured.
+     */
+    public void retain(Set<TlsSettings> servers, Set<TlsSettings> clients) {
+        for (Holder h : holders.values()) {
+            boolean used = h.key.server ? servers.contains(h.key.settings) : clients.contains(h.key.settings);
+            if (!used && holders.remove(h.key, h)) {
+                h.retire();
+            }
+        }
+    }
+
     @Override
     public void onSecret(SecretConfig secret) {
         secrets.put(secret.name(), secret);
@@ -77,17 +94,17 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
         rebuildUsing(name);
     }
 
-    /** Every certificate in use: where it comes from, its SPIFFE ID, serial and expiry. */
+    /** Every certificate in use: where it comes from, which side, its SPIFFE ID, serial and expiry. */
     public List<CertificateStatus> certificates() {
         List<CertificateStatus> out = new ArrayList<>();
         for (Holder h : holders.values()) {
             CertifiedKey k = h.identity;
             if (k != null) {
-                out.add(new CertificateStatus(h.key.settings.certificate().label(),
+                out.add(new CertificateStatus(h.key.settings.certificate().label(), h.side(),
                         k.spiffeId().map(Object::toString).orElse(""), k.serial().toString(16), k.notAfter()));
             }
         }
-        out.sort((a, b) -> a.source().compareTo(b.source()));
+        out.sort(Comparator.comparing(CertificateStatus::source).thenComparing(CertificateStatus::side));
         return out;
     }
 
@@ -95,6 +112,7 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
         for (Holder h : holders.values()) {
             if (h.key.settings.sdsNames().contains(secret)) {
                 h.rebuild();
+                h.filesChanged(); // an SDS secret may name other files: watch those from now on
             }
         }
     }
@@ -122,11 +140,12 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
      * One certificate as {@code /certs} shows it.
      *
      * @param source where it comes from
+     * @param side {@code listener} (presented to clients) or {@code cluster} (presented to upstreams)
      * @param spiffeId its SPIFFE ID, "" without one
      * @param serial its serial, hex
      * @param notAfter when it expires
      */
-    public record CertificateStatus(String source, String spiffeId, String serial, Instant notAfter) {
+    public record CertificateStatus(String source, String side, String spiffeId, String serial, Instant notAfter) {
     }
 
     private record Key(TlsSettings settings, boolean server) {
@@ -135,9 +154,21 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
     private record Current(SslContext context, CertifiedKey identity) {
     }
 
-    // What logs call a context: its certificate's source, or its trust bundle's for a client without one.
+    // What logs call a context: its certificate's source, or its trust's for a client without one.
     private static String label(TlsSettings s) {
         return s.certificate() != null ? s.certificate().label() : "trust " + s.trust();
+    }
+
+    private static AllowedPeers allowed(TlsSettings s) {
+        if (s.peerSans().isEmpty()) {
+            return ANY_SPIFFE_ID;
+        }
+        List<UriSanMatcher> matchers = new ArrayList<>();
+        for (SanMatcher m : s.peerSans()) {
+            matchers.add(m.kind() == SanMatcher.Kind.EXACT ? UriSanMatcher.exact(m.value())
+                    : UriSanMatcher.prefix(m.value()));
+        }
+        return AllowedPeers.matching(matchers);
     }
 
     /** The current context of one settings-and-side. */
@@ -147,22 +178,19 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
         /** The context and the certificate it presents, published together. */
         private volatile Current now;
         private volatile CertifiedKey identity;
-        private String fileSignature = "";
+        // Guarded by this.
+        private String fileFingerprint;
+        private Gauge expiry;
+        private boolean retired;
 
         Holder(Key key) {
             this.key = key;
-            this.fileSignature = signature();
+            this.fileFingerprint = FileFingerprint.of(loader.files(key.settings));
             rebuild();
-            if (registry != null && key.settings.certificate() != null) {
-                // Seconds left on the certificate this side presents: alert well before zero.
-                io.micrometer.core.instrument.Gauge.builder("outrigger.tls.certificate.expiry", this,
-                                h -> h.identity == null ? Double.NaN
-                                        : h.identity.notAfter().getEpochSecond() - Instant.now().getEpochSecond())
-                        .tag("source", key.settings.certificate().label())
-                        .tag("side", key.server ? "listener" : "cluster")
-                        .baseUnit("seconds")
-                        .register(registry);
-            }
+        }
+
+        String side() {
+            return key.server ? "listener" : "cluster";
         }
 
         @Override
@@ -186,20 +214,23 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
 
         /** Rebuilds the context; false when the credentials could not be loaded (the old context stays). */
         synchronized boolean rebuild() {
+            if (retired) {
+                return true;
+            }
             TlsSettings s = key.settings;
             try {
-                CertifiedKey id = s.certificate() == null ? null : identity(s.certificate());
-                TrustBundle bundle = s.trust() == null ? null : trust(s.trust());
+                CertifiedKey id = s.certificate() == null ? null : loader.identity(s.certificate());
+                PeerTrust trust = s.trust() == null ? null : loader.trust(s.trust());
                 if (id == null && key.server) {
                     throw new CredentialException(String.valueOf(s.certificate()), "no certificate yet");
                 }
-                if (bundle == null && !key.server) {
+                if (trust == null && !key.server) {
                     throw new CredentialException(String.valueOf(s.trust()), "no trust bundle yet");
                 }
                 if (id != null) {
                     id.checkValidAt(Instant.now(), String.valueOf(s.certificate()));
                 }
-                SpiffeTrustManager peers = bundle == null ? null : new SpiffeTrustManager(bundle, allowed(s));
+                SpiffeTrustManager peers = trust == null ? null : new SpiffeTrustManager(trust, allowed(s));
                 List<String> versions = s.minVersion().equals(s.maxVersion()) ? List.of(s.minVersion())
                         : List.of("TLSv1.3", "TLSv1.2");
                 SslContext next = key.server
@@ -209,6 +240,7 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
                 boolean rotated = now != null;
                 now = new Current(next, id);
                 identity = id;
+                measure(id);
                 if (rotated) {
                     log.info("TLS credentials of {} rotated{}", label(s),
                             id == null ? "" : ": " + id.spiffeId().map(Object::toString).orElse("")
@@ -223,95 +255,56 @@ public final class TlsContextManager implements SecretConsumer, AutoCloseable {
             }
         }
 
+        /**
+         * One gauge per certificate presented, labelled with its SPIFFE ID and serial: a rotation
+         * replaces the series, so the metric always shows the certificate in use.
+         */
+        private void measure(CertifiedKey id) {
+            if (registry == null || id == null) {
+                return;
+            }
+            String serial = id.serial().toString(16);
+            if (expiry != null && serial.equals(expiry.getId().getTag("serial"))) {
+                return;
+            }
+            unmeasure();
+            long notAfter = id.notAfter().getEpochSecond();
+            expiry = Gauge.builder(EXPIRY, () -> notAfter - Instant.now().getEpochSecond())
+                    .tag("source", key.settings.certificate().label())
+                    .tag("side", side())
+                    .tag("spiffe_id", id.spiffeId().map(Object::toString).orElse(""))
+                    .tag("serial", serial)
+                    .baseUnit("seconds")
+                    .description("Seconds until the certificate this side presents expires")
+                    .register(registry);
+        }
+
+        private void unmeasure() {
+            if (expiry != null) {
+                registry.remove(expiry);
+                expiry = null;
+            }
+        }
+
+        /** Taken out of use: no more rebuilds, no gauge. */
+        synchronized void retire() {
+            retired = true;
+            unmeasure();
+        }
+
         /** The next check of the files rebuilds, changed or not. */
         synchronized void forgetFiles() {
-            fileSignature = "";
+            fileFingerprint = "";
         }
 
-        private AllowedPeers allowed(TlsSettings s) {
-            if (s.peerSans().isEmpty()) {
-                return ANY_SPIFFE_ID;
-            }
-            List<UriSanMatcher> matchers = new ArrayList<>();
-            for (SanMatcher m : s.peerSans()) {
-                matchers.add(m.kind() == SanMatcher.Kind.EXACT ? UriSanMatcher.exact(m.value())
-                        : UriSanMatcher.prefix(m.value()));
-            }
-            return AllowedPeers.matching(matchers);
-        }
-
-        private CertifiedKey identity(CredentialRef ref) throws CredentialException {
-            if (ref instanceof CredentialRef.Files f) {
-                return CertifiedKey.read(f.chain(), f.key());
-            }
-            if (ref instanceof CredentialRef.Inline i) {
-                return CertifiedKey.of(Pem.parsePrivateKey(i.key(), Pem.INLINE),
-                        Pem.parseCertificates(i.chain(), Pem.INLINE), Pem.INLINE);
-            }
-            String name = ((CredentialRef.Sds) ref).name();
-            SecretConfig secret = secrets.get(name);
-            String where = "SDS secret " + name;
-            if (secret == null || secret.certificate() == null) {
-                throw new CredentialException(where, "no tls_certificate received");
-            }
-            return CertifiedKey.of(key(secret.certificate().privateKey(), where),
-                    certificates(secret.certificate().chain(), where), where);
-        }
-
-        private TrustBundle trust(TrustRef ref) throws CredentialException {
-            if (ref instanceof TrustRef.File f) {
-                return TrustBundle.read(f.bundle());
-            }
-            if (ref instanceof TrustRef.Inline i) {
-                return TrustBundle.parse(i.bundle(), Pem.INLINE);
-            }
-            String name = ((TrustRef.Sds) ref).name();
-            SecretConfig secret = secrets.get(name);
-            String where = "SDS secret " + name;
-            if (secret == null || secret.validation() == null) {
-                throw new CredentialException(where, "no validation_context received");
-            }
-            SecretConfig.PemSource ca = secret.validation().trustedCa();
-            return ca.inline() != null ? TrustBundle.parse(ca.inline(), where) : TrustBundle.read(ca.file());
-        }
-
-        private List<java.security.cert.X509Certificate> certificates(SecretConfig.PemSource pem, String where)
-                throws CredentialException {
-            return pem.inline() != null ? Pem.parseCertificates(pem.inline(), where) : Pem.readCertificates(pem.file());
-        }
-
-        private java.security.PrivateKey key(SecretConfig.PemSource pem, String where) throws CredentialException {
-            return pem.inline() != null ? Pem.parsePrivateKey(pem.inline(), where) : Pem.readPrivateKey(pem.file());
-        }
-
-        /** Whether a watched file changed since the last look (modification time and size). */
+        /** Whether a file this reads changed since the last look (by content). */
         synchronized boolean filesChanged() {
-            String now = signature();
-            if (now.equals(fileSignature)) {
+            String seen = FileFingerprint.of(loader.files(key.settings));
+            if (seen.equals(fileFingerprint)) {
                 return false;
             }
-            fileSignature = now;
+            fileFingerprint = seen;
             return true;
-        }
-
-        private String signature() {
-            List<Path> paths = new ArrayList<>();
-            if (key.settings.certificate() instanceof CredentialRef.Files f) {
-                paths.add(f.chain());
-                paths.add(f.key());
-            }
-            if (key.settings.trust() instanceof TrustRef.File f) {
-                paths.add(f.bundle());
-            }
-            StringBuilder sb = new StringBuilder();
-            for (Path p : paths) {
-                try {
-                    sb.append(Files.getLastModifiedTime(p).toMillis()).append('/').append(Files.size(p)).append(';');
-                } catch (IOException e) {
-                    sb.append("missing;");
-                }
-            }
-            return sb.toString();
         }
     }
 }

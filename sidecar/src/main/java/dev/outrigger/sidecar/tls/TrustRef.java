@@ -3,7 +3,10 @@ package dev.outrigger.sidecar.tls;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Where the trust bundle peers are checked against comes from: a file, inline PEM, or an SDS secret. */
+/**
+ * Where the trust bundle peers are checked against comes from: a file, inline PEM, bundles per
+ * trust domain (Envoy's SPIFFE validator), or an SDS secret.
+ */
 public sealed interface TrustRef {
 
     /**
@@ -36,6 +39,17 @@ public sealed interface TrustRef {
     record Sds(String name) implements TrustRef {
         public Sds {
             Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * A bundle per trust domain, chosen by the peer's SPIFFE ID (Envoy's SPIFFE validator).
+     *
+     * @param trust the bundles, each a file (watched) or inline
+     */
+    record Spiffe(dev.outrigger.sidecar.secret.SpiffeTrust trust) implements TrustRef {
+        public Spiffe {
+            Objects.requireNonNull(trust, "trust");
         }
     }
 }

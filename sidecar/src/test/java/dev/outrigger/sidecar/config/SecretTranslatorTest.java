@@ -69,7 +69,7 @@ class SecretTranslatorTest {
                         .setTrustedCa(DataSource.newBuilder().setInlineString(CHAIN))
                         .setOnlyVerifyLeafCertCrl(true)).build()));
         assertEquals("validation_context.only_verify_leaf_cert_crl: field is not supported by Outrigger "
-                + "(supported here: trusted_ca)", e.getMessage());
+                + "(supported here: custom_validator_config, trusted_ca)", e.getMessage());
         e = assertThrows(ResourceInvalidException.class, () -> types.secrets.parse(Secret.newBuilder()
                 .setName("x").setTlsCertificate(TlsCertificate.newBuilder().setCertificateChain(
                         DataSource.newBuilder().setInlineString("C"))).build()));

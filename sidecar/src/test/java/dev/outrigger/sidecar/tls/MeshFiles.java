@@ -39,6 +39,24 @@ public final class MeshFiles {
         return d;
     }
 
+    /** A SPIFFE trust bundle map (JSON) with the given CA certificate for each trust domain. */
+    public static String bundleMap(java.util.Map<String, java.security.cert.X509Certificate> cas) {
+        StringBuilder json = new StringBuilder("{\n  \"trust_domains\": {");
+        String sep = "";
+        for (var e : new java.util.TreeMap<>(cas).entrySet()) {
+            String der;
+            try {
+                der = java.util.Base64.getEncoder().encodeToString(e.getValue().getEncoded());
+            } catch (java.security.cert.CertificateEncodingException ex) {
+                throw new IllegalStateException(ex);
+            }
+            json.append(sep).append("\n    \"").append(e.getKey()).append("\": {\"spiffe_sequence\": 1, \"keys\": [")
+                    .append("{\"use\": \"x509-svid\", \"kty\": \"EC\", \"x5c\": [\"").append(der).append("\"]}]}");
+            sep = ",";
+        }
+        return json.append("\n  }\n}\n").toString();
+    }
+
     /** A downstream {@code transport_socket} requiring client certificates whose SPIFFE ID starts with {@code peerPrefix}. */
     static String downstreamTls(Path certs, String peerPrefix, String indent) {
         return ("""

@@ -171,8 +171,17 @@ public class MtlsProxyTest {
         assertTrue(left.find(), certs);
         long seconds = Long.parseLong(left.group(1));
         assertTrue(seconds > 3500 && seconds <= 3600, certs);
-        String metrics = inbound.admin("GET", "/stats/prometheus").body();
-        assertTrue(metrics.contains("outrigger_tls_certificate_expiry_seconds{side=\"listener\""), metrics);
+        java.util.regex.Matcher serial = java.util.regex.Pattern.compile("\"serial\" : \"([0-9a-f]+)\"").matcher(certs);
+        assertTrue(serial.find(), certs);
+        String metrics = outbound.admin("GET", "/stats/prometheus").body();
+        // One series per certificate presented, naming it: a rotation replaces the series.
+        java.util.regex.Matcher gauge = java.util.regex.Pattern.compile("outrigger_tls_certificate_expiry_seconds\\{serial=\""
+                + serial.group(1) + "\",side=\"cluster\",source=\"[^\"]+/cart/cert.pem\",spiffe_id=\"" + CALLER
+                + "\"} ([0-9.E]+)").matcher(metrics);
+        assertTrue(gauge.find(), metrics);
+        double left2 = Double.parseDouble(gauge.group(1));
+        assertTrue(left2 > 3500 && left2 <= 3600, metrics);
+        assertTrue(certs.contains("\"side\" : \"cluster\""), certs);
     }
 
     /** HTTP/2 between the sidecars, chosen by ALPN inside mTLS; the inbound side only speaks HTTP/2. */
@@ -199,6 +208,46 @@ public class MtlsProxyTest {
         String xfcc = app.lastRequest().headers().get("x-forwarded-client-cert");
         assertTrue(xfcc != null && xfcc.endsWith(";URI=" + CALLER), "an HTTP/2 stream finds its connection's peer: "
                 + xfcc);
+    }
+
+    /** ALPN inside mTLS: the inbound listener (offering h2 then http/1.1) picks what the client offers. */
+    @Test
+    void alpnSelectsTheProtocolBothSidesOffer() throws Exception {
+        int port = inbound.sidecar().listenerAddress("inbound").getPort();
+        CertifiedKey caller = mesh.ca.issue(SpiffeId.parse(CALLER), Duration.ofHours(1));
+        assertEquals("h2", negotiate(port, caller, "h2", "http/1.1"));
+        assertEquals("h2", negotiate(port, caller, "http/1.1", "h2"), "the server's preference wins");
+        assertEquals("http/1.1", negotiate(port, caller, "http/1.1"));
+        assertEquals("", negotiate(port, caller), "a client without ALPN gets none, and is served HTTP/1.1 by detection");
+    }
+
+    /** Handshakes with {@code key}, offering {@code protocols} by ALPN; returns the one selected ("" for none). */
+    private String negotiate(int port, CertifiedKey key, String... protocols) throws Exception {
+        SSLContext ssl = clientContext(key);
+        try (SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            javax.net.ssl.SSLParameters params = s.getSSLParameters();
+            params.setApplicationProtocols(protocols);
+            s.setSSLParameters(params);
+            s.startHandshake();
+            assertEquals("TLSv1.3", s.getSession().getProtocol());
+            return s.getApplicationProtocol();
+        }
+    }
+
+    private SSLContext clientContext(CertifiedKey key) throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        if (key != null) {
+            ks.setKeyEntry("k", key.key(), new char[0], key.chain().toArray(new java.security.cert.Certificate[0]));
+        }
+        kmf.init(ks, new char[0]);
+        SpiffeTrustManager trust = new SpiffeTrustManager(mesh.ca.trustBundle(),
+                AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://"))));
+        ssl.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {trust}, null);
+        return ssl;
     }
 
     @Test
@@ -235,17 +284,7 @@ public class MtlsProxyTest {
     /** Connects with {@code key} (or none), sends a request, expects a failure and a log line containing {@code reason}. */
     private void assertRefused(int port, CertifiedKey key, String reason) throws Exception {
         int before = logs.list.size();
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        if (key != null) {
-            ks.setKeyEntry("k", key.key(), new char[0], key.chain().toArray(new java.security.cert.Certificate[0]));
-        }
-        kmf.init(ks, new char[0]);
-        SpiffeTrustManager trust = new SpiffeTrustManager(mesh.ca.trustBundle(),
-                AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://"))));
-        ssl.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {trust}, null);
+        SSLContext ssl = clientContext(key);
         assertThrows(IOException.class, () -> {
             try (SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
                 s.setSoTimeout(5000);

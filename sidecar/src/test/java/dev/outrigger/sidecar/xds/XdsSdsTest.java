@@ -126,6 +126,62 @@ class XdsSdsTest extends XdsTestBase {
                         XdsResources.trustSecret("ROOTCA", Pem.writeCertificates(List.of(mesh.ca.root())))), "1"));
         XdsFixture inbound = keep(XdsFixture.start(cp, dir, api, "10s"));
         inbound.awaitReady();
+        callThroughOutbound(callerFiles, inbound);
+        assertTrue(inbound.admin("/certs").contains(MtlsProxyTest.CALLEE), "the listener presents the SDS certificate");
+    }
+
+    /**
+     * The validation secret carries Envoy's SPIFFE validator with a bundle map: a federated
+     * partner's workload is served. When the listener goes, so do its certificate's {@code /certs}
+     * entry and expiry series.
+     */
+    @org.junit.jupiter.api.Test
+    void aValidationSecretCanCarryTheSpiffeValidator() throws Exception {
+        MeshFiles mesh = new MeshFiles(MtlsProxyTest.TD, dir);
+        MeshFiles partner = new MeshFiles("partner.test", dir.resolve("partner"));
+        String partnerId = "spiffe://partner.test/ns/pay/sa/api";
+        Path callerFiles = partner.issue("api", partnerId, Duration.ofHours(1));
+        // The caller checks the callee against the mesh's CA.
+        dev.outrigger.mtls.AtomicFiles.write(callerFiles.resolve("ca.pem"), Pem.writeCertificates(List.of(mesh.ca.root())));
+        CertifiedKey callee = mesh.ca.issue(SpiffeId.parse(MtlsProxyTest.CALLEE), Duration.ofHours(1));
+        TestUpstream app = keep(TestUpstream.named("payments"));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        Secret federated = Secret.newBuilder().setName("ROOTCA").setValidationContext(
+                io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.newBuilder()
+                        .setCustomValidatorConfig(io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig.newBuilder()
+                                .setName("envoy.tls.cert_validator.spiffe")
+                                .setTypedConfig(com.google.protobuf.Any.pack(
+                                        io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SPIFFECertValidatorConfig
+                                                .newBuilder().setTrustBundles(io.envoyproxy.envoy.config.core.v3.DataSource
+                                                        .newBuilder().setInlineString(MeshFiles.bundleMap(Map.of(
+                                                                MtlsProxyTest.TD, mesh.ca.root(),
+                                                                "partner.test", partner.ca.root())))).build()))))
+                .build();
+        var cluster = XdsResources.edsCluster("app");
+        var cla = endpoints("app", app.port());
+        var rds = routes("inbound-routes", Map.of("/", "app"));
+        Secret cert = certificate(callee);
+        cp.set(NODE, io.envoyproxy.controlplane.cache.v3.Snapshot.create(List.of(cluster), List.of(cla),
+                List.of(XdsResources.mtlsListener("inbound", 0, "inbound-routes", "default", "ROOTCA")), List.of(rds),
+                List.of(cert, federated), "1"));
+        XdsFixture inbound = keep(XdsFixture.start(cp, dir, "DELTA_GRPC", "10s"));
+        inbound.awaitReady();
+        callThroughOutbound(callerFiles, inbound);
+        // The listener requires a client certificate: the partner's was accepted through the bundle map.
+        assertEquals(1, app.requests().size());
+        assertTrue(inbound.admin("/certs").contains(MtlsProxyTest.CALLEE));
+        assertTrue(inbound.admin("/stats/prometheus").contains("spiffe_id=\"" + MtlsProxyTest.CALLEE + "\""));
+
+        // The listener is removed: its certificate is no longer in use, so no longer reported.
+        cp.set(NODE, io.envoyproxy.controlplane.cache.v3.Snapshot.create(List.of(cluster), List.of(cla),
+                List.of(), List.of(), List.of(), "2"));
+        await("the listener's certificate leaves /certs", () -> !inbound.admin("/certs").contains(MtlsProxyTest.CALLEE));
+        assertTrue(!inbound.admin("/stats/prometheus").contains("outrigger_tls_certificate_expiry_seconds{"),
+                "no expiry series for a certificate no longer used");
+    }
+
+    /** Calls {@code inbound} through a static outbound sidecar with the caller's files; expects 200. */
+    private void callThroughOutbound(Path callerFiles, XdsFixture inbound) throws Exception {
         ProxyFixture outbound = keep(ProxyFixture.start(MtlsProxyTest.outboundYaml(callerFiles,
                 inbound.sidecar.listenerAddress("inbound").getPort(), MtlsProxyTest.CALLEE)));
         int port = outbound.sidecar().listenerAddress("outbound").getPort();
@@ -133,6 +189,5 @@ class XdsSdsTest extends XdsTestBase {
                 java.net.URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
-        assertTrue(inbound.admin("/certs").contains(MtlsProxyTest.CALLEE), "the listener presents the SDS certificate");
     }
 }

@@ -44,10 +44,18 @@ public final class CertificateTimes {
         } catch (SSLPeerUnverifiedException e) {
             // No peer certificate (a listener that does not ask for one): only ours counts.
         }
-        if (expires == Long.MAX_VALUE) {
+        return delayMillis(expires, nowMillis, opener);
+    }
+
+    /**
+     * Milliseconds from {@code nowMillis} until a connection whose first certificate expires at
+     * {@code expiresMillis} (Long.MAX_VALUE: none) should be replaced, 0 if already due.
+     */
+    static long delayMillis(long expiresMillis, long nowMillis, boolean opener) {
+        if (expiresMillis == Long.MAX_VALUE) {
             return Long.MAX_VALUE;
         }
-        long remaining = expires - nowMillis;
+        long remaining = expiresMillis - nowMillis;
         if (remaining <= 0) {
             return 0;
         }

@@ -52,6 +52,14 @@ class SecretTranslatorTest {
                 .setName("ROOTCA").setValidationContext(CertificateValidationContext.newBuilder()
                         .setTrustedCa(DataSource.newBuilder().setInlineString("not pem"))).build()));
         assertTrue(e.getMessage().startsWith("validation_context.trusted_ca: "), e.getMessage());
+        String otherKey = dev.outrigger.mtls.Pem.writePrivateKey(CA.issue(
+                dev.outrigger.mtls.SpiffeId.parse("spiffe://td/b"), java.time.Duration.ofHours(1)).key());
+        e = assertThrows(ResourceInvalidException.class, () -> types.secrets.parse(
+                Secret.newBuilder().setName("default").setTlsCertificate(TlsCertificate.newBuilder()
+                        .setCertificateChain(DataSource.newBuilder().setInlineString(CHAIN))
+                        .setPrivateKey(DataSource.newBuilder().setInlineString(otherKey))).build()));
+        assertTrue(e.getMessage().startsWith("tls_certificate: ") && e.getMessage().contains("does not match"),
+                e.getMessage());
     }
 
     @Test

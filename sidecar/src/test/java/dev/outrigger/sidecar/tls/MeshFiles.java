@@ -39,6 +39,27 @@ public final class MeshFiles {
         return d;
     }
 
+    /**
+     * A client TLS context presenting {@code key} (none when null) and trusting any SPIFFE ID
+     * this CA vouches for: a test acting as a caller.
+     */
+    public javax.net.ssl.SSLContext clientContext(CertifiedKey key) throws java.security.GeneralSecurityException,
+            IOException {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        if (key != null) {
+            ks.setKeyEntry("k", key.key(), new char[0], key.chain().toArray(new java.security.cert.Certificate[0]));
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {new dev.outrigger.mtls.SpiffeTrustManager(
+                ca.trustBundle(), dev.outrigger.mtls.AllowedPeers.matching(java.util.List.of(
+                        dev.outrigger.mtls.UriSanMatcher.prefix("spiffe://"))))}, null);
+        return ssl;
+    }
+
     /** A SPIFFE trust bundle map (JSON) with the given CA certificate for each trust domain. */
     public static String bundleMap(java.util.Map<String, java.security.cert.X509Certificate> cas) {
         StringBuilder json = new StringBuilder("{\n  \"trust_domains\": {");

@@ -121,6 +121,20 @@ public class MtlsProxyTest {
                 """;
     }
 
+    /** {@link #outboundYaml(Path, int, String)}, speaking HTTP/2 inside mTLS (ALPN h2) when {@code http2}. */
+    public static String outboundYaml(Path certs, int peerPort, String peerId, boolean http2) {
+        String yaml = outboundYaml(certs, peerPort, peerId);
+        if (!http2) {
+            return yaml;
+        }
+        return yaml.replace("common_tls_context:\n", "common_tls_context:\n          alpn_protocols: [h2]\n") + """
+                    typed_extension_protocol_options:
+                      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        explicit_http_config: { http2_protocol_options: {} }
+                """;
+    }
+
     public static String outboundYaml(Path certs, int peerPort, String peerId) {
         return """
                 static_resources:
@@ -236,18 +250,27 @@ public class MtlsProxyTest {
     }
 
     private SSLContext clientContext(CertifiedKey key) throws Exception {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        if (key != null) {
-            ks.setKeyEntry("k", key.key(), new char[0], key.chain().toArray(new java.security.cert.Certificate[0]));
+        return mesh.clientContext(key);
+    }
+
+    /** Files rewritten with an expired or a not-yet-valid certificate: the previous one stays, and the log says why. */
+    @Test
+    void aRotationToAnUnusableCertificateKeepsThePreviousOne() throws Exception {
+        String before = inbound.admin("GET", "/certs").body();
+        try (LogCapture managerLogs = LogCapture.of(TlsContextManager.class)) {
+            Instant now = Instant.now();
+            CertificateAuthority past = mesh.ca.withClock(Clock.fixed(now.minus(Duration.ofHours(3)), ZoneOffset.UTC));
+            mesh.write("payments", past.issue(SpiffeId.parse(CALLEE), Duration.ofHours(1)));
+            Await.until("the expired certificate is refused", Duration.ofSeconds(10),
+                    () -> managerLogs.any("not (re)loaded", "expired", "the previous ones stay"));
+            CertificateAuthority future = mesh.ca.withClock(Clock.fixed(now.plus(Duration.ofHours(1)), ZoneOffset.UTC));
+            mesh.write("payments", future.issue(SpiffeId.parse(CALLEE), Duration.ofHours(1)));
+            Await.until("the not-yet-valid certificate is refused", Duration.ofSeconds(10),
+                    () -> managerLogs.any("not (re)loaded", "not valid before"));
         }
-        kmf.init(ks, new char[0]);
-        SpiffeTrustManager trust = new SpiffeTrustManager(mesh.ca.trustBundle(),
-                AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://"))));
-        ssl.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {trust}, null);
-        return ssl;
+        assertEquals(200, call("/still").statusCode(), "the previous certificate still serves new handshakes");
+        assertEquals(before.replaceAll("\"seconds_to_expiry\" : \\d+", ""),
+                inbound.admin("GET", "/certs").body().replaceAll("\"seconds_to_expiry\" : \\d+", ""));
     }
 
     @Test
@@ -256,9 +279,15 @@ public class MtlsProxyTest {
         int inboundPort = inbound.sidecar().listenerAddress("inbound").getPort();
         outbound = ProxyFixture.start(outboundYaml(dir.resolve("cart"), inboundPort,
                 "spiffe://cluster.local/ns/shop/sa/someone-else"));
-        HttpResponse<String> r = call("/pay");
-        assertEquals(503, r.statusCode(), "the peer is not who the cluster expects");
-        assertEquals(0, app.requestsStarted());
+        try (LogCapture outboundLogs = LogCapture.named("dev.outrigger.sidecar.upstream.UpstreamTlsRenewal")) {
+            HttpResponse<String> r = call("/pay");
+            assertEquals(503, r.statusCode(), "the peer is not who the cluster expects");
+            assertEquals(0, app.requestsStarted());
+            String reason = "SPIFFE ID " + CALLEE + " is not allowed (expected a URI SAN matching exact "
+                    + "'spiffe://cluster.local/ns/shop/sa/someone-else')";
+            Await.until("the outbound side logs why", Duration.ofSeconds(5),
+                    () -> outboundLogs.any("cluster 'payments': TLS handshake with", reason));
+        }
     }
 
     @Test

@@ -79,7 +79,9 @@ class PermissiveModeTest {
     private static String plainGet(int port) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+            // A plain-text caller claiming an identity: SANITIZE_SET removes the claim.
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n"
+                    + "x-forwarded-client-cert: URI=" + MtlsProxyTest.CALLER + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
@@ -102,12 +104,18 @@ class PermissiveModeTest {
                         ProxyFixture out = ProxyFixture.start(MtlsProxyTest.outboundYaml(caller,
                                 in.sidecar().listenerAddress("inbound").getPort(), MtlsProxyTest.CALLEE))) {
                     assertEquals(200, mtlsGet(out), "mTLS is accepted in both modes");
+                    assertTrue(app.lastRequest().headers().get("x-forwarded-client-cert").endsWith(
+                            ";URI=" + MtlsProxyTest.CALLER), "the mTLS caller's identity is forwarded");
+                    int before = app.requests().size();
                     String plain = plainGet(in.sidecar().listenerAddress("inbound").getPort());
                     if (permissive) {
                         assertTrue(plain.startsWith("HTTP/1.1 200"), plain);
-                        assertTrue(!plain.contains("x-forwarded-client-cert"), "no identity for plain text");
+                        assertEquals(before + 1, app.requests().size());
+                        assertEquals(null, app.lastRequest().headers().get("x-forwarded-client-cert"),
+                                "no identity for plain text, and a claimed one is removed");
                     } else {
                         assertEquals("", plain, "strict: a plain-text client is closed without an answer");
+                        assertEquals(before, app.requests().size());
                     }
                 }
             }

@@ -31,18 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RotationTest {
 
-    /** The outbound sidecar, speaking HTTP/2 inside mTLS to the inbound one when {@code http2}. */
     static String outbound(Path certs, int port, boolean http2) {
-        String yaml = MtlsProxyTest.outboundYaml(certs, port, MtlsProxyTest.CALLEE);
-        if (!http2) {
-            return yaml;
-        }
-        return yaml.replace("common_tls_context:\n", "common_tls_context:\n          alpn_protocols: [h2]\n") + """
-                    typed_extension_protocol_options:
-                      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                        explicit_http_config: { http2_protocol_options: {} }
-                """;
+        return MtlsProxyTest.outboundYaml(certs, port, MtlsProxyTest.CALLEE, http2);
     }
 
     @TempDir

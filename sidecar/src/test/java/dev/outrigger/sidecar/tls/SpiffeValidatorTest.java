@@ -3,18 +3,12 @@ package dev.outrigger.sidecar.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.outrigger.mtls.AllowedPeers;
 import dev.outrigger.mtls.AtomicFiles;
 import dev.outrigger.mtls.CertificateAuthority;
 import dev.outrigger.mtls.CertifiedKey;
 import dev.outrigger.mtls.KeyType;
 import dev.outrigger.mtls.Pem;
 import dev.outrigger.mtls.SpiffeId;
-import dev.outrigger.mtls.SpiffeTrustManager;
-import dev.outrigger.mtls.UriSanMatcher;
 import dev.outrigger.sidecar.downstream.TlsTerminator;
 import dev.outrigger.sidecar.server.ProxyFixture;
 import dev.outrigger.testing.Await;
@@ -22,19 +16,15 @@ import dev.outrigger.testing.TestUpstream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Envoy's SPIFFE validator on an inbound listener: a trust bundle per trust domain, chosen by the
@@ -54,13 +44,11 @@ class SpiffeValidatorTest {
     private CertificateAuthority impostor;
     private TestUpstream app;
     private ProxyFixture inbound;
-    private ListAppender<ILoggingEvent> logs;
+    private LogCapture logs;
 
     @BeforeEach
     void start() throws Exception {
-        logs = new ListAppender<>();
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(TlsTerminator.class)).addAppender(logs);
+        logs = LogCapture.of(TlsTerminator.class);
         mesh = new MeshFiles(MtlsProxyTest.TD, dir);
         partner = CertificateAuthority.createRoot("partner.test", KeyType.EC, Duration.ofDays(1), Clock.systemUTC());
         impostor = CertificateAuthority.createRoot(MtlsProxyTest.TD, KeyType.EC, Duration.ofDays(1), Clock.systemUTC());
@@ -69,7 +57,7 @@ class SpiffeValidatorTest {
 
     @AfterEach
     void stop() throws Exception {
-        ((Logger) LoggerFactory.getLogger(TlsTerminator.class)).detachAppender(logs);
+        logs.close();
         if (inbound != null) {
             inbound.close();
         }
@@ -145,7 +133,7 @@ class SpiffeValidatorTest {
 
     /** One HTTP/1.1 request over mTLS with {@code key}; the response's status line, or "refused: ..." */
     private String call(int port, CertifiedKey key) {
-        try (SSLSocket s = (SSLSocket) context(key).getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket s = (SSLSocket) mesh.clientContext(key).getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
             s.startHandshake();
             s.getOutputStream().write("GET /x HTTP/1.1\r\nhost: payments\r\nconnection: close\r\n\r\n"
@@ -162,23 +150,10 @@ class SpiffeValidatorTest {
     }
 
     private void assertRefused(int port, CertifiedKey key, String reason) throws Exception {
-        int before = logs.list.size();
+        int before = logs.size();
         String result = call(port, key);
         assertTrue(result.startsWith("refused"), result);
-        Await.until("a log line saying " + reason, Duration.ofSeconds(5), () -> logs.list.subList(before,
-                logs.list.size()).stream().anyMatch(e -> e.getFormattedMessage().contains(reason)));
+        Await.until("a log line saying " + reason, Duration.ofSeconds(5), () -> logs.anyAfter(before, reason));
     }
 
-    private SSLContext context(CertifiedKey key) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("k", key.key(), new char[0], key.chain().toArray(new java.security.cert.Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        // The test is the caller: it trusts any SPIFFE ID the inbound's own mesh CA vouches for.
-        ssl.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {new SpiffeTrustManager(
-                mesh.ca.trustBundle(), AllowedPeers.matching(List.of(UriSanMatcher.prefix("spiffe://"))))}, null);
-        return ssl;
-    }
 }

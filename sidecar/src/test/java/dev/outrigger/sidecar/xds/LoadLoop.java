@@ -36,6 +36,20 @@ final class LoadLoop implements AutoCloseable {
         return loop;
     }
 
+    /** Starts {@code clients} threads, each sending GET {@code path} to 127.0.0.1:{@code port} with {@code http}. */
+    static LoadLoop start(java.net.http.HttpClient http, int port, String path, int clients) {
+        LoadLoop loop = new LoadLoop();
+        for (int i = 0; i < clients; i++) {
+            loop.run("load-" + i, () -> {
+                HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 ? r.body() : null;
+            });
+        }
+        return loop;
+    }
+
     /** A request: returns the body of a success, null for a failure. */
     @FunctionalInterface
     interface Request {

@@ -180,6 +180,67 @@ class XdsSdsTest extends XdsTestBase {
                 "no expiry series for a certificate no longer used");
     }
 
+    /**
+     * The listener's certificate, short-lived, is replaced by an SDS push while callers keep
+     * connections alive: no request fails, and every connection made with the old certificate is
+     * replaced by the caller's sidecar before it expires (never after, and never by the listener's
+     * backstop), over HTTP/1.1 and HTTP/2.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aListenerCertificatePushedBySdsReplacesKeptAliveConnectionsBeforeTheOldOneExpires(boolean http2)
+            throws Exception {
+        MeshFiles mesh = new MeshFiles(MtlsProxyTest.TD, dir);
+        Path callerFiles = mesh.issue("cart", MtlsProxyTest.CALLER, Duration.ofHours(1));
+        TestUpstream app = keep(TestUpstream.named("payments"));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        var cluster = XdsResources.edsCluster("app");
+        var cla = endpoints("app", app.port());
+        var listener = XdsResources.mtlsListener("inbound", 0, "inbound-routes", "default", "ROOTCA");
+        var rds = routes("inbound-routes", Map.of("/", "app"));
+        Secret ca = XdsResources.trustSecret("ROOTCA", Pem.writeCertificates(List.of(mesh.ca.root())));
+        CertifiedKey first = mesh.ca.issue(SpiffeId.parse(MtlsProxyTest.CALLEE), Duration.ofSeconds(10));
+        cp.set(NODE, io.envoyproxy.controlplane.cache.v3.Snapshot.create(List.of(cluster), List.of(cla), List.of(listener),
+                List.of(rds), List.of(certificate(first), ca), "1"));
+        XdsFixture inbound = keep(XdsFixture.start(cp, dir, "DELTA_GRPC", "10s"));
+        inbound.awaitReady();
+
+        dev.outrigger.sidecar.tls.LogCapture replaced = dev.outrigger.sidecar.tls.LogCapture.debug(
+                "dev.outrigger.sidecar.upstream.UpstreamTlsRenewal");
+        dev.outrigger.sidecar.tls.LogCapture backstop = dev.outrigger.sidecar.tls.LogCapture.of(
+                dev.outrigger.sidecar.downstream.TlsTerminator.class);
+        try {
+            ProxyFixture outbound = keep(ProxyFixture.start(MtlsProxyTest.outboundYaml(callerFiles,
+                    inbound.sidecar.listenerAddress("inbound").getPort(), MtlsProxyTest.CALLEE, http2)));
+            try (LoadLoop load = LoadLoop.start(java.net.http.HttpClient.newHttpClient(),
+                    outbound.sidecar().listenerAddress("outbound").getPort(), "/", 2)) {
+                await("load flows", () -> load.ok() > 20);
+                CertifiedKey second = mesh.ca.issue(SpiffeId.parse(MtlsProxyTest.CALLEE), Duration.ofHours(1));
+                cp.set(NODE, io.envoyproxy.controlplane.cache.v3.Snapshot.create(List.of(cluster), List.of(cla),
+                        List.of(listener), List.of(rds), List.of(certificate(second), ca), "2"));
+                await("the listener presents the new certificate",
+                        () -> inbound.admin("/certs").contains(second.serial().toString(16)));
+                long expiry = first.notAfter().toEpochMilli();
+                await("the old certificate has expired", () -> System.currentTimeMillis() > expiry + 500);
+                long atExpiry = load.ok();
+                await("requests after the old certificate expired", () -> load.ok() > atExpiry + 20);
+                assertEquals(List.of(), load.failures(), "requests failed while the listener's certificate rotated");
+            }
+        } finally {
+            replaced.close();
+            backstop.close();
+        }
+        List<Long> replacements = replaced.events().stream()
+                .filter(e -> e.getFormattedMessage().contains("replacing a connection"))
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getTimeStamp).toList();
+        assertTrue(!replacements.isEmpty(), "connections made with the short-lived certificate were replaced");
+        long expiry = first.notAfter().toEpochMilli();
+        assertTrue(replacements.stream().allMatch(t -> t < expiry), "a connection outlived its certificate: "
+                + replacements.stream().map(t -> (t - expiry) + " ms").toList());
+        assertTrue(!backstop.any("draining a connection"),
+                "the caller's sidecar replaced its connections before the listener had to");
+    }
+
     /** Calls {@code inbound} through a static outbound sidecar with the caller's files; expects 200. */
     private void callThroughOutbound(Path callerFiles, XdsFixture inbound) throws Exception {
         ProxyFixture outbound = keep(ProxyFixture.start(MtlsProxyTest.outboundYaml(callerFiles,

@@ -4,7 +4,10 @@
 #
 #   bench/run.sh [--smoke] [--rounds N] [--duration SECONDS] [scenario...]
 #
-# Scenarios: h1 h1-1k h1-64k h2 fixed-rate conn-churn paced (default: all).
+# Scenarios: h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls (default: all).
+# mtls: two-hop chains (outbound proxy -> inbound proxy -> origin) of Outrigger, nginx and HAProxy,
+# plain and with mutual TLS between the hops; run first, by bench/mtls.sh with the same --rounds
+# and --duration (see that script for its own options).
 # --smoke: one 2-second round of h1, h2 and fixed-rate at low load, no warm-up; fails unless every
 # target answered without an error and the result files have every field (CI runs it).
 # Exit status: 0 when every result file was written (a full run writes a file even when a target
@@ -30,7 +33,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/bench"
-all_scenarios=(h1 h1-1k h1-64k h2 fixed-rate conn-churn paced)
+all_scenarios=(h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls)
 
 usage() {
   sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -180,6 +183,19 @@ trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
 
 ensure_tools
+
+# The mTLS chains have their own topology and script; they run before anything here starts.
+if [[ " ${scenarios[*]} " == *" mtls "* ]]; then
+  mtls_args=(--rounds "$rounds" --duration "$duration")
+  log "mtls: bash bench/mtls.sh ${mtls_args[*]}"
+  bash "$bench/mtls.sh" "${mtls_args[@]}" || die "bench/mtls.sh failed"
+  remaining=()
+  for s in "${scenarios[@]}"; do [[ $s == mtls ]] || remaining+=("$s"); done
+  scenarios=("${remaining[@]}")
+  if ((${#scenarios[@]} == 0)); then
+    exit 0
+  fi
+fi
 PATH="$PATH:/usr/sbin:/sbin"
 
 # The two cores must exist and be allowed to this process. A smoke run on a one-core machine

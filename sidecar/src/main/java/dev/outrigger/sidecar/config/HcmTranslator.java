@@ -14,6 +14,8 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.outrigger.sidecar.filter.HttpFilterConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -58,10 +60,13 @@ final class HcmTranslator {
             RouteConfiguration routeConfig,
             FieldPath routeConfigPath,
             String rdsName,
-            ForwardClientCert forwardClientCert) {
+            ForwardClientCert forwardClientCert,
+            List<HttpFilterConfig> filters,
+            int xffNumTrustedHops) {
 
         Draft {
             skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
+            filters = List.copyOf(filters);
             Objects.requireNonNull(http2, "http2");
             upgradeTypes = Set.copyOf(upgradeTypes);
             if ((routeConfig == null) == (rdsName == null)) {
@@ -73,7 +78,7 @@ final class HcmTranslator {
         HttpConnectionManagerConfig complete(RouteSource routes) {
             return new HttpConnectionManagerConfig(statPrefix, routes, idleTimeout, maxRequestHeadersBytes,
                     generateRequestId, preserveExternalRequestId, useRemoteAddress, skipXffAppend, serverName,
-                    codec, skippedOptionalFilters, http2, upgradeTypes, forwardClientCert);
+                    codec, skippedOptionalFilters, http2, upgradeTypes, forwardClientCert, filters, xffNumTrustedHops);
         }
     }
 
@@ -87,7 +92,7 @@ final class HcmTranslator {
                 "common_http_protocol_options", "max_request_headers_kb", "generate_request_id",
                 "preserve_external_request_id", "use_remote_address", "skip_xff_append", "server_name",
                 "http2_protocol_options", "upgrade_configs", "forward_client_cert_details",
-                "set_current_client_cert_details");
+                "set_current_client_cert_details", "xff_num_trusted_hops");
         if (hcm.getStatPrefix().isEmpty()) {
             throw path.field("stat_prefix").invalid(
                     "required, as in Envoy (it prefixes this listener's HTTP statistics)");
@@ -121,7 +126,8 @@ final class HcmTranslator {
             }
             maxHeaderBytes = (int) kb * 1024;
         }
-        List<String> skipped = httpFilters(hcm, path.field("http_filters"));
+        List<String> skipped = new ArrayList<>();
+        List<HttpFilterConfig> filters = httpFilters(hcm, path.field("http_filters"), skipped);
         String rdsName = null;
         if (hcm.hasRds()) {
             rdsName = rds(hcm.getRds(), path.field("rds"));
@@ -137,7 +143,8 @@ final class HcmTranslator {
                 hcm.hasUseRemoteAddress() && hcm.getUseRemoteAddress().getValue(),
                 hcm.getSkipXffAppend(),
                 serverName, skipped, http2, upgradeTypes, rdsName == null ? hcm.getRouteConfig() : null,
-                path.field(rdsName == null ? "route_config" : "rds"), rdsName, forwardClientCert(hcm, path));
+                path.field(rdsName == null ? "route_config" : "rds"), rdsName, forwardClientCert(hcm, path), filters,
+                hcm.getXffNumTrustedHops());
     }
 
     private static ForwardClientCert forwardClientCert(HttpConnectionManager hcm, FieldPath path)
@@ -184,17 +191,21 @@ final class HcmTranslator {
     }
 
     /**
-     * Checks the filter list: it must end with the router, and every other filter must be
-     * optional (Outrigger's own filters come from its own configuration, not from here yet).
+     * Translates the filter list: it must end with the router; every other entry must be a filter
+     * Outrigger implements, or be optional ({@code is_optional}: skipped, as Envoy's contract
+     * allows a proxy that lacks it).
      *
-     * @return the names of optional filters that are skipped
+     * @param skipped receives the names of the optional filters skipped
+     * @return the filters to run, in order, the router excluded
      */
-    private static List<String> httpFilters(HttpConnectionManager hcm, FieldPath path) throws ResourceInvalidException {
+    private static List<HttpFilterConfig> httpFilters(HttpConnectionManager hcm, FieldPath path, List<String> skipped)
+            throws ResourceInvalidException {
         int count = hcm.getHttpFiltersCount();
         if (count == 0) {
             throw path.invalid("the last HTTP filter must be " + ROUTER + " (the list is empty)");
         }
-        List<String> skipped = new ArrayList<>();
+        List<HttpFilterConfig> filters = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < count; i++) {
             HttpFilter filter = hcm.getHttpFilters(i);
             FieldPath p = path.index(i);
@@ -208,16 +219,33 @@ final class HcmTranslator {
                     Router router = ConfigValues.unpack(filter.getTypedConfig(), Router.class, p.field("typed_config"));
                     FieldCheck.only(router, p.field("typed_config"));
                 }
-            } else if (last) {
-                throw p.invalid("the last HTTP filter must be " + ROUTER + ", not " + displayName(filter));
-            } else if (filter.getIsOptional()) {
-                // Envoy's contract for is_optional: a proxy that lacks the filter runs without it.
-                skipped.add(displayName(filter));
-            } else {
-                throw p.invalid(displayName(filter) + " is not supported");
+                continue;
             }
+            if (last) {
+                throw p.invalid("the last HTTP filter must be " + ROUTER + ", not " + displayName(filter));
+            }
+            HttpFilterRegistry.FilterTranslator translator = filter.hasTypedConfig()
+                    ? HttpFilterRegistry.filter(ConfigValues.typeName(filter.getTypedConfig())) : null;
+            if (translator == null) {
+                if (filter.getIsOptional()) {
+                    skipped.add(displayName(filter));
+                    continue;
+                }
+                String known = HttpFilterRegistry.known();
+                throw p.invalid(displayName(filter) + (filter.hasTypedConfig() ? "" : " without typed_config")
+                        + " is not supported" + (known.isEmpty() ? "" : " (HTTP filters: " + known + ")")
+                        + "; mark it is_optional to run without it");
+            }
+            if (filter.getName().isEmpty()) {
+                throw p.field("name").invalid("required: typed_per_filter_config refers to filters by name");
+            }
+            if (!names.add(filter.getName())) {
+                throw p.field("name").invalid("\"" + filter.getName() + "\" is the name of an earlier filter");
+            }
+            filters.add(new HttpFilterConfig(filter.getName(), ConfigValues.typeName(filter.getTypedConfig()),
+                    translator.translate(filter.getName(), filter.getTypedConfig(), p.field("typed_config"))));
         }
-        return skipped;
+        return filters;
     }
 
     // Envoy picks a filter's implementation by the type of typed_config; the name decides only

@@ -35,7 +35,8 @@ public final class RouteConfigTranslator {
      */
     public static RouteTable translate(RouteConfiguration config, FieldPath path) throws ResourceInvalidException {
         FieldCheck.only(config, path,
-                with(HEADER_LISTS, "name", "virtual_hosts", "most_specific_header_mutations_wins"));
+                with(HEADER_LISTS, "name", "virtual_hosts", "most_specific_header_mutations_wins",
+                        "typed_per_filter_config"));
         List<VirtualHost> virtualHosts = new ArrayList<>();
         // where each domain was first seen, for an error that names both places
         Map<String, FieldPath> domainOwners = new HashMap<>();
@@ -46,12 +47,14 @@ public final class RouteConfigTranslator {
         HeaderRules rules = HeaderRulesTranslator.translate(config.getRequestHeadersToAddList(),
                 config.getRequestHeadersToRemoveList(), config.getResponseHeadersToAddList(),
                 config.getResponseHeadersToRemoveList(), path);
-        return new RouteTable(config.getName(), virtualHosts, rules, config.getMostSpecificHeaderMutationsWins());
+        return new RouteTable(config.getName(), virtualHosts, rules, config.getMostSpecificHeaderMutationsWins(),
+                HttpFilterRegistry.perRouteConfigs(config.getTypedPerFilterConfigMap(),
+                        path.field("typed_per_filter_config")));
     }
 
     private static VirtualHost virtualHost(io.envoyproxy.envoy.config.route.v3.VirtualHost vh, FieldPath path,
             Map<String, FieldPath> domainOwners) throws ResourceInvalidException {
-        FieldCheck.only(vh, path, with(HEADER_LISTS, "name", "domains", "routes"));
+        FieldCheck.only(vh, path, with(HEADER_LISTS, "name", "domains", "routes", "typed_per_filter_config"));
         if (vh.getName().isEmpty()) {
             throw path.field("name").invalid("must not be empty");
         }
@@ -83,12 +86,14 @@ public final class RouteConfigTranslator {
         HeaderRules rules = HeaderRulesTranslator.translate(vh.getRequestHeadersToAddList(),
                 vh.getRequestHeadersToRemoveList(), vh.getResponseHeadersToAddList(),
                 vh.getResponseHeadersToRemoveList(), path);
-        return new VirtualHost(vh.getName(), domains, routes, rules);
+        return new VirtualHost(vh.getName(), domains, routes, rules, HttpFilterRegistry.perRouteConfigs(
+                vh.getTypedPerFilterConfigMap(), path.field("typed_per_filter_config")));
     }
 
     private static Route route(io.envoyproxy.envoy.config.route.v3.Route route, FieldPath path)
             throws ResourceInvalidException {
-        FieldCheck.only(route, path, with(HEADER_LISTS, "name", "match", "route", "redirect", "direct_response"));
+        FieldCheck.only(route, path, with(HEADER_LISTS, "name", "match", "route", "redirect", "direct_response",
+                "typed_per_filter_config"));
         if (!route.hasMatch()) {
             throw path.field("match").invalid("is required");
         }
@@ -103,7 +108,8 @@ public final class RouteConfigTranslator {
         HeaderRules rules = HeaderRulesTranslator.translate(route.getRequestHeadersToAddList(),
                 route.getRequestHeadersToRemoveList(), route.getResponseHeadersToAddList(),
                 route.getResponseHeadersToRemoveList(), path);
-        return new Route(route.getName(), match, action, rules);
+        return new Route(route.getName(), match, action, rules, HttpFilterRegistry.perRouteConfigs(
+                route.getTypedPerFilterConfigMap(), path.field("typed_per_filter_config")));
     }
 
     private static String[] with(String[] base, String... more) {

@@ -29,13 +29,36 @@ public final class ListenerContext {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final ServerFirstPorts serverFirstPorts = new ServerFirstPorts();
     private volatile boolean draining;
+    /** The HTTP filters of each connection manager of the listener, by identity; read-only once built. */
+    private final java.util.Map<dev.outrigger.sidecar.listener.HttpConnectionManagerConfig,
+            dev.outrigger.sidecar.filter.HttpFilterChain> httpFilters = new java.util.IdentityHashMap<>();
 
-    /** Context of a plain-text listener. */
-    public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats) {
+    /** Context of a listener whose HTTP filters count their decisions in {@code registry}. */
+    public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats,
+            io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config;
         this.clusters = clusters;
         this.stats = stats;
         this.scheme = "http";
+        for (var chain : config.allFilterChains()) {
+            if (chain.http() != null && !chain.http().filters().isEmpty()) {
+                httpFilters.put(chain.http(), dev.outrigger.sidecar.filter.HttpFilterChain.build(chain.http().filters(),
+                        new dev.outrigger.sidecar.filter.FilterEnvironment(config.name(), chain.http().statPrefix(),
+                                registry)));
+            }
+        }
+    }
+
+    /** Context of a listener without HTTP filters to count (tests). */
+    public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats) {
+        this(config, clusters, stats, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /** The HTTP filters of {@code hcm}, one of this listener's connection managers. */
+    public dev.outrigger.sidecar.filter.HttpFilterChain httpFilters(
+            dev.outrigger.sidecar.listener.HttpConnectionManagerConfig hcm) {
+        var chain = httpFilters.get(hcm);
+        return chain == null ? dev.outrigger.sidecar.filter.HttpFilterChain.EMPTY : chain;
     }
 
     /** The listener's configuration. */

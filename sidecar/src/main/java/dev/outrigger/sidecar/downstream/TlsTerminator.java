@@ -148,6 +148,7 @@ public final class TlsTerminator implements ChainInstaller {
             }
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
             ctx.channel().attr(PeerCertificate.KEY).set(peerCertificate(tls));
+            ctx.channel().attr(ServerName.KEY).set(ServerName.of(tls.engine().getSession()));
             String alpn = tls.applicationProtocol();
             DetectedProtocol inside = ApplicationProtocolNames.HTTP_2.equals(alpn) ? DetectedProtocol.HTTP2
                     : ApplicationProtocolNames.HTTP_1_1.equals(alpn) ? DetectedProtocol.HTTP1

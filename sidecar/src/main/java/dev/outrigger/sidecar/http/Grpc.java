@@ -73,13 +73,18 @@ final class Grpc {
      * the headers, no body. Over HTTP/2 it is a single HEADERS frame that ends the stream.
      */
     static FullHttpResponse errorResponse(ProxyError error, String serverName) {
+        return errorResponse(error.grpcStatus(), error.code(), error.text(), serverName);
+    }
+
+    /** A trailers-only gRPC response with {@code grpcStatus}, {@code text} and the reason {@code code}. */
+    static FullHttpResponse errorResponse(int grpcStatus, String code, String text, String serverName) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 Unpooled.EMPTY_BUFFER);
         HttpHeaders h = r.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
-        h.setInt(GRPC_STATUS, error.grpcStatus());
-        h.set(GRPC_MESSAGE, percentEncode(error.text()));
-        h.set(ProxyHeaders.X_OUTRIGGER_ERROR, error.code());
+        h.setInt(GRPC_STATUS, grpcStatus);
+        h.set(GRPC_MESSAGE, percentEncode(text));
+        h.set(ProxyHeaders.X_OUTRIGGER_ERROR, code);
         h.set(HttpHeaderNames.SERVER, serverName);
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         return r;

@@ -66,6 +66,8 @@ final class HttpExchange {
     private boolean finished;
     private boolean discardingBody;
     private boolean malformed;
+    /** What the HTTP filters saw and left (response headers), or null when the chain has none. */
+    private dev.outrigger.sidecar.filter.FilterContext filtered;
 
     HttpExchange(Downstream conn, HttpRequest request) {
         this.conn = conn;
@@ -118,7 +120,10 @@ final class HttpExchange {
         NettyRequestView view = new NettyRequestView(request);
         selection = conn.hcm().routeTable().select(view);
         if (selection == null) {
-            localReply(ProxyError.NO_ROUTE, 0);
+            // As in Envoy, the filters run before the router finds no route (an RBAC denial wins over a 404).
+            if (!runFilters(view, null)) {
+                localReply(ProxyError.NO_ROUTE, 0);
+            }
             return;
         }
         RouteAction routeAction = selection.route().action();
@@ -133,8 +138,13 @@ final class HttpExchange {
                 return;
             }
         }
+        // Weighted clusters are picked now: filters (rate-limit descriptors) see the destination.
+        String clusterName = routeAction instanceof ForwardAction f ? f.pickCluster(ThreadLocalRandom.current()) : null;
+        if (runFilters(view, clusterName)) {
+            return;
+        }
         if (routeAction instanceof ForwardAction f) {
-            forward(f);
+            forward(f, clusterName);
         } else if (routeAction instanceof RedirectAction r) {
             routeReply(r.status(), null, r.location(view, listener.scheme()));
         } else {
@@ -143,9 +153,23 @@ final class HttpExchange {
         }
     }
 
-    private void forward(ForwardAction f) {
+    /** Runs the connection manager's HTTP filters; true when one of them answered the request. */
+    private boolean runFilters(NettyRequestView view, String clusterName) {
+        dev.outrigger.sidecar.filter.HttpFilterChain filters = listener.httpFilters(conn.hcm());
+        if (filters.isEmpty()) {
+            return false;
+        }
+        filtered = ExchangeFilters.context(ctx.channel(), request, view, conn.hcm(), clusterName);
+        if (filters.run(filtered, selection) instanceof dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
+            filterReply(reply);
+            return true;
+        }
+        return false;
+    }
+
+    private void forward(ForwardAction f, String clusterName) {
         timers.routeTimeout(f.timeout());
-        UpstreamCluster cluster = listener.clusters().get(f.pickCluster(ThreadLocalRandom.current()));
+        UpstreamCluster cluster = listener.clusters().get(clusterName);
         if (cluster == null) {
             localReply(ProxyError.CLUSTER_NOT_FOUND, f.clusterNotFoundStatus());
             return;
@@ -274,6 +298,7 @@ final class HttpExchange {
         boolean reusable = ProxyHeaders.prepareDownstreamResponse(response, request.method(), http10);
         keepAlive = clientKeepAlive && requestComplete && !conn.isDraining() && reusable;
         applyResponseRules(response.headers());
+        ExchangeFilters.addResponseHeaders(filtered, response.headers());
         setConnectionHeader(response.headers());
     }
 
@@ -353,6 +378,20 @@ final class HttpExchange {
             r.headers().set(HttpHeaderNames.LOCATION, location);
         }
         applyResponseRules(r.headers());
+        ExchangeFilters.addResponseHeaders(filtered, r.headers());
+        sendLocal(r);
+    }
+
+    /** A filter answered: its status, code and text (or gRPC status), its headers and the chain's. */
+    private void filterReply(dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
+        listener.stats().localError(reply.code());
+        FullHttpResponse r = grpc
+                ? Grpc.errorResponse(reply.grpcStatus(), reply.code(), reply.text(), conn.hcm().serverName())
+                : LocalReplies.error(ctx.alloc(), reply.status(), reply.code(), reply.text(), conn.hcm().serverName());
+        for (var h : reply.headers()) {
+            r.headers().add(h.getKey(), h.getValue());
+        }
+        ExchangeFilters.addResponseHeaders(filtered, r.headers());
         sendLocal(r);
     }
 

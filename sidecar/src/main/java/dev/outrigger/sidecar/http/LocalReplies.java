@@ -19,8 +19,13 @@ final class LocalReplies {
 
     /** An error response: short text body and {@code x-outrigger-error}. */
     static FullHttpResponse error(ByteBufAllocator alloc, int status, ProxyError error, String serverName) {
-        FullHttpResponse r = text(alloc, status, error.text() + "\n", serverName);
-        r.headers().set(ProxyHeaders.X_OUTRIGGER_ERROR, error.code());
+        return error(alloc, status, error.code(), error.text(), serverName);
+    }
+
+    /** An error response with the reason {@code code} and the short text {@code text}. */
+    static FullHttpResponse error(ByteBufAllocator alloc, int status, String code, String text, String serverName) {
+        FullHttpResponse r = text(alloc, status, text + "\n", serverName);
+        r.headers().set(ProxyHeaders.X_OUTRIGGER_ERROR, code);
         return r;
     }
 

@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param http2 HTTP/2 settings offered to clients ({@code http2_protocol_options})
  * @param upgradeTypes upgrade types enabled for every route ({@code upgrade_configs}), lower case
  * @param forwardClientCert what happens to {@code x-forwarded-client-cert}
+ * @param filters the HTTP filters Outrigger runs before the route's action, in order
+ * @param xffNumTrustedHops {@code xff_num_trusted_hops}: how far into {@code x-forwarded-for} the
+ *     original client is looked for (see {@code ClientAddress})
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -43,7 +46,20 @@ public record HttpConnectionManagerConfig(
         List<String> skippedOptionalFilters,
         Http2Settings http2,
         java.util.Set<String> upgradeTypes,
-        ForwardClientCert forwardClientCert) {
+        ForwardClientCert forwardClientCert,
+        List<dev.outrigger.sidecar.filter.HttpFilterConfig> filters,
+        int xffNumTrustedHops) {
+
+    /** A connection manager without HTTP filters, trusting no {@code x-forwarded-for} hop. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, Duration idleTimeout,
+            int maxRequestHeadersBytes, boolean generateRequestId, boolean preserveExternalRequestId,
+            boolean useRemoteAddress, boolean skipXffAppend, String serverName, Codec codec,
+            List<String> skippedOptionalFilters, Http2Settings http2, java.util.Set<String> upgradeTypes,
+            ForwardClientCert forwardClientCert) {
+        this(statPrefix, routes, idleTimeout, maxRequestHeadersBytes, generateRequestId, preserveExternalRequestId,
+                useRemoteAddress, skipXffAppend, serverName, codec, skippedOptionalFilters, http2, upgradeTypes,
+                forwardClientCert, List.of(), 0);
+    }
 
     /** A connection manager that sanitizes {@code x-forwarded-client-cert} (Envoy's default). */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, Duration idleTimeout,
@@ -92,6 +108,10 @@ public record HttpConnectionManagerConfig(
         Objects.requireNonNull(http2, "http2");
         upgradeTypes = java.util.Set.copyOf(upgradeTypes);
         Objects.requireNonNull(forwardClientCert, "forwardClientCert");
+        filters = List.copyOf(filters);
+        if (xffNumTrustedHops < 0) {
+            throw new IllegalArgumentException("xffNumTrustedHops must not be negative");
+        }
     }
 
     /** The route table for a request starting now (for RDS, the latest version). */

@@ -9,14 +9,22 @@ import java.util.Objects;
  * @param match the criteria a request must satisfy
  * @param action forward, redirect or respond directly
  * @param headerRules header additions and removals of this route
+ * @param filterConfigs this route's {@code typed_per_filter_config}
  */
-public record Route(String name, RouteMatch match, RouteAction action, HeaderRules headerRules) {
+public record Route(String name, RouteMatch match, RouteAction action, HeaderRules headerRules,
+        FilterConfigs filterConfigs) {
 
     public Route {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(match, "match");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(headerRules, "headerRules");
+        Objects.requireNonNull(filterConfigs, "filterConfigs");
+    }
+
+    /** A route without filter overrides. */
+    public Route(String name, RouteMatch match, RouteAction action, HeaderRules headerRules) {
+        this(name, match, action, headerRules, FilterConfigs.NONE);
     }
 
     /** A route without header rules. */

@@ -10,17 +10,39 @@ import java.util.Objects;
  * @param route the first matching route of that virtual host
  * @param routeTableHeaderRules the route table's header rules
  * @param mostSpecificHeaderMutationsWins the table's {@code most_specific_header_mutations_wins}
+ * @param routeTableFilterConfigs the table's {@code typed_per_filter_config}
  */
 public record RouteSelection(
         VirtualHost virtualHost,
         Route route,
         HeaderRules routeTableHeaderRules,
-        boolean mostSpecificHeaderMutationsWins) {
+        boolean mostSpecificHeaderMutationsWins,
+        FilterConfigs routeTableFilterConfigs) {
 
     public RouteSelection {
         Objects.requireNonNull(virtualHost, "virtualHost");
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(routeTableHeaderRules, "routeTableHeaderRules");
+        Objects.requireNonNull(routeTableFilterConfigs, "routeTableFilterConfigs");
+    }
+
+    /** A selection without filter overrides at the table level. */
+    public RouteSelection(VirtualHost virtualHost, Route route, HeaderRules routeTableHeaderRules,
+            boolean mostSpecificHeaderMutationsWins) {
+        this(virtualHost, route, routeTableHeaderRules, mostSpecificHeaderMutationsWins, FilterConfigs.NONE);
+    }
+
+    /**
+     * The most specific {@code typed_per_filter_config} for the HTTP filter named {@code filter}:
+     * the route's, else the virtual host's, else the route configuration's; null when none has
+     * one. {@link FilterConfigs#DISABLED} means the filter is off here.
+     */
+    public Object filterConfig(String filter) {
+        Object c = route.filterConfigs().get(filter);
+        if (c == null) {
+            c = virtualHost.filterConfigs().get(filter);
+        }
+        return c != null ? c : routeTableFilterConfigs.get(filter);
     }
 
     /** Whether any level has request header rules (when none has, applying them can be skipped). */

@@ -11,17 +11,26 @@ import java.util.Objects;
  * @param virtualHosts the virtual hosts, indexed by domain
  * @param headerRules the table-level header rules
  * @param mostSpecificHeaderMutationsWins apply route-level header rules last instead of first
+ * @param filterConfigs the configuration-wide {@code typed_per_filter_config}
  */
 public record RouteTable(
         String name,
         VirtualHostIndex virtualHosts,
         HeaderRules headerRules,
-        boolean mostSpecificHeaderMutationsWins) implements RouteSource {
+        boolean mostSpecificHeaderMutationsWins,
+        FilterConfigs filterConfigs) implements RouteSource {
 
     public RouteTable {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(virtualHosts, "virtualHosts");
         Objects.requireNonNull(headerRules, "headerRules");
+        Objects.requireNonNull(filterConfigs, "filterConfigs");
+    }
+
+    /** A table without filter overrides. */
+    public RouteTable(String name, VirtualHostIndex virtualHosts, HeaderRules headerRules,
+            boolean mostSpecificHeaderMutationsWins) {
+        this(name, virtualHosts, headerRules, mostSpecificHeaderMutationsWins, FilterConfigs.NONE);
     }
 
     /**
@@ -32,6 +41,12 @@ public record RouteTable(
     public RouteTable(String name, List<VirtualHost> virtualHosts, HeaderRules headerRules,
             boolean mostSpecificHeaderMutationsWins) {
         this(name, VirtualHostIndex.of(virtualHosts), headerRules, mostSpecificHeaderMutationsWins);
+    }
+
+    /** Indexes {@code virtualHosts} into a table with configuration-wide filter overrides. */
+    public RouteTable(String name, List<VirtualHost> virtualHosts, HeaderRules headerRules,
+            boolean mostSpecificHeaderMutationsWins, FilterConfigs filterConfigs) {
+        this(name, VirtualHostIndex.of(virtualHosts), headerRules, mostSpecificHeaderMutationsWins, filterConfigs);
     }
 
     /** An inline table is its own source. */
@@ -56,7 +71,7 @@ public record RouteTable(
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
             if (route.match().matches(request, path)) {
-                return new RouteSelection(vh, route, headerRules, mostSpecificHeaderMutationsWins);
+                return new RouteSelection(vh, route, headerRules, mostSpecificHeaderMutationsWins, filterConfigs);
             }
         }
         return null;

@@ -13,8 +13,10 @@ import java.util.Objects;
  *     {@code foo.*} or {@code *}
  * @param routes routes in order; the first that matches wins
  * @param headerRules header additions and removals of this virtual host
+ * @param filterConfigs this virtual host's {@code typed_per_filter_config}
  */
-public record VirtualHost(String name, List<String> domains, List<Route> routes, HeaderRules headerRules) {
+public record VirtualHost(String name, List<String> domains, List<Route> routes, HeaderRules headerRules,
+        FilterConfigs filterConfigs) {
 
     public VirtualHost {
         Objects.requireNonNull(name, "name");
@@ -25,6 +27,12 @@ public record VirtualHost(String name, List<String> domains, List<Route> routes,
         domains = List.copyOf(lower);
         routes = List.copyOf(routes);
         Objects.requireNonNull(headerRules, "headerRules");
+        Objects.requireNonNull(filterConfigs, "filterConfigs");
+    }
+
+    /** A virtual host without filter overrides. */
+    public VirtualHost(String name, List<String> domains, List<Route> routes, HeaderRules headerRules) {
+        this(name, domains, routes, headerRules, FilterConfigs.NONE);
     }
 
     /** A virtual host without header rules. */

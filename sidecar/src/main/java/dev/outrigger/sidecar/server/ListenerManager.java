@@ -219,7 +219,7 @@ final class ListenerManager {
     }
 
     private ListenerContext context(ListenerConfig config) {
-        return new ListenerContext(config, clusters, metrics.listener(config.name()));
+        return new ListenerContext(config, clusters, metrics.listener(config.name()), metrics.registry());
     }
 
     private Channel bind(ListenerConfig config, Bound b) throws StartupException {

@@ -96,7 +96,7 @@ class HcmTranslatorTest {
         String cors = "- name: envoy.filters.http.cors\n  is_optional: true\n";
         assertRejected(withHcm("stat_prefix: out\n" + ROUTES + "http_filters:\n" + cors + LUA
                         + ROUTER.substring("http_filters:\n".length())),
-                HCM + ".http_filters[1]", "envoy.filters.http.lua is not supported");
+                HCM + ".http_filters[1]", "envoy.filters.http.lua is not supported; mark it is_optional to run without it");
     }
 
     @Test
@@ -275,7 +275,7 @@ class HcmTranslatorTest {
                         + " http2_protocol_options, http_filters,"
                         + " max_request_headers_kb, preserve_external_request_id, rds, route_config, server_name,"
                         + " set_current_client_cert_details, skip_xff_append, stat_prefix, upgrade_configs,"
-                        + " use_remote_address)");
+                        + " use_remote_address, xff_num_trusted_hops)");
     }
 
     private static HcmTranslator.Draft hcm(String lines) throws Exception {

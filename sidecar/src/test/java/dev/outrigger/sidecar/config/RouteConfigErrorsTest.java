@@ -32,11 +32,11 @@ class RouteConfigErrorsTest {
     void unsupportedFieldsAreNamedWithWhatIsSupported() throws Exception {
         assertEquals("~.validate_clusters: field is not supported by Outrigger (supported here: "
                         + "most_specific_header_mutations_wins, name, request_headers_to_add, request_headers_to_remove, "
-                        + "response_headers_to_add, response_headers_to_remove, virtual_hosts)",
+                        + "response_headers_to_add, response_headers_to_remove, typed_per_filter_config, virtual_hosts)",
                 error("validate_clusters: false"));
         assertEquals("~.virtual_hosts[0].require_tls: field is not supported by Outrigger (supported here: domains, "
                         + "name, request_headers_to_add, request_headers_to_remove, response_headers_to_add, "
-                        + "response_headers_to_remove, routes)",
+                        + "response_headers_to_remove, routes, typed_per_filter_config)",
                 error("virtual_hosts: [{name: v, domains: [a], require_tls: ALL}]"));
     }
 

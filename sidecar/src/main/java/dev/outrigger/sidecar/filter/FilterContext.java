@@ -1,0 +1,132 @@
+package dev.outrigger.sidecar.filter;
+
+import dev.outrigger.sidecar.ratelimit.RateLimitInput;
+import dev.outrigger.sidecar.rbac.RbacInput;
+import dev.outrigger.sidecar.route.MutableHeaders;
+import dev.outrigger.sidecar.route.RequestView;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One request as its HTTP filters see it: the request, its connection, the caller's identity,
+ * and what the filters leave behind (response headers to add, decisions for the access log).
+ * Used on one event loop only.
+ */
+public final class FilterContext implements RbacInput, RateLimitInput {
+
+    private final RequestView request;
+    private final MutableHeaders requestHeaders;
+    private final InetSocketAddress directRemote;
+    private final InetAddress remoteIp;
+    private final InetSocketAddress local;
+    private final String serverName;
+    private final String principal;
+    private final String destinationCluster;
+    private final String sourceCluster;
+    private List<Map.Entry<String, String>> responseHeaders;
+    private Map<String, String> decisions;
+
+    /**
+     * @param request the request
+     * @param requestHeaders its headers, to change before it goes on
+     * @param directRemote the connection's peer
+     * @param remoteIp the original client ({@link ClientAddress})
+     * @param local the address the connection was accepted on
+     * @param serverName the TLS SNI, "" without
+     * @param principal the caller's SPIFFE ID from mutual TLS, or null
+     * @param destinationCluster the cluster the route sends to, or null
+     * @param sourceCluster this sidecar's service cluster, "" when unset
+     */
+    public FilterContext(RequestView request, MutableHeaders requestHeaders, InetSocketAddress directRemote,
+            InetAddress remoteIp, InetSocketAddress local, String serverName, String principal,
+            String destinationCluster, String sourceCluster) {
+        this.request = request;
+        this.requestHeaders = requestHeaders;
+        this.directRemote = directRemote;
+        this.remoteIp = remoteIp;
+        this.local = local;
+        this.serverName = serverName;
+        this.principal = principal;
+        this.destinationCluster = destinationCluster;
+        this.sourceCluster = sourceCluster;
+    }
+
+    @Override
+    public RequestView request() {
+        return request;
+    }
+
+    /** The request's headers, to add or change what goes upstream. */
+    public MutableHeaders requestHeaders() {
+        return requestHeaders;
+    }
+
+    @Override
+    public InetSocketAddress directRemote() {
+        return directRemote;
+    }
+
+    @Override
+    public InetAddress remoteIp() {
+        return remoteIp;
+    }
+
+    @Override
+    public InetSocketAddress local() {
+        return local;
+    }
+
+    @Override
+    public String requestedServerName() {
+        return serverName;
+    }
+
+    @Override
+    public String principal() {
+        return principal;
+    }
+
+    @Override
+    public String destinationCluster() {
+        return destinationCluster;
+    }
+
+    @Override
+    public String sourceCluster() {
+        return sourceCluster;
+    }
+
+    /** Adds a header to the response, whoever answers (the upstream or Outrigger). */
+    public void addResponseHeader(String name, String value) {
+        if (responseHeaders == null) {
+            responseHeaders = new ArrayList<>(4);
+        }
+        responseHeaders.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
+    }
+
+    /** The headers filters asked to add to the response, in order; empty when none. */
+    public List<Map.Entry<String, String>> responseHeaders() {
+        return responseHeaders == null ? List.of() : responseHeaders;
+    }
+
+    /**
+     * Records a decision under {@code key} (e.g. {@code rbac_policy}), for the access log; a
+     * later one under the same key replaces it.
+     */
+    public void note(String key, String value) {
+        if (decisions == null) {
+            decisions = new LinkedHashMap<>(4);
+        }
+        decisions.put(key, value);
+    }
+
+    /** The decisions recorded, in the order first recorded. */
+    public Map<String, String> decisions() {
+        return decisions == null ? Map.of() : decisions;
+    }
+}

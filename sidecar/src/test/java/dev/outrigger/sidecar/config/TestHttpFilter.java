@@ -1,0 +1,42 @@
+package dev.outrigger.sidecar.config;
+
+import com.google.protobuf.StringValue;
+import dev.outrigger.sidecar.filter.FilterResult;
+import dev.outrigger.sidecar.filter.HttpFilter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A filter for testing the filter framework, configured with a {@code google.protobuf.StringValue}
+ * (its mode), overridden per route by another: it refuses requests carrying {@code x-test-deny}
+ * with 451 and marks the responses of the others with {@code x-test-seen: NAME=PER_ROUTE}.
+ */
+public final class TestHttpFilter {
+
+    private TestHttpFilter() {
+    }
+
+    /** Registers the filter type once (the registry is process-wide; the type is used by nothing else). */
+    public static synchronized void register() {
+        if (HttpFilterRegistry.filter(StringValue.getDescriptor().getFullName()) != null) {
+            return;
+        }
+        HttpFilterRegistry.filter(StringValue.getDescriptor().getFullName(), (name, any, path) -> {
+            String mode = ConfigValues.unpack(any, StringValue.class, path).getValue();
+            if (mode.equals("invalid")) {
+                throw path.field("value").invalid("\"invalid\" is refused by the test filter");
+            }
+            return environment -> (HttpFilter) (request, perRoute) -> {
+                if (!request.request().headerValues("x-test-deny").isEmpty()) {
+                    return new FilterResult.Reply(451, "test_denied", "denied by " + name, 7,
+                            List.of(Map.entry("x-test-filter", name)));
+                }
+                request.addResponseHeader("x-test-seen", name + "=" + (perRoute == null ? "none" : perRoute)
+                        + ";principal=" + request.principal() + ";remote=" + request.remoteIp().getHostAddress());
+                return FilterResult.CONTINUE;
+            };
+        });
+        HttpFilterRegistry.perRoute(StringValue.getDescriptor().getFullName(),
+                (any, path) -> ConfigValues.unpack(any, StringValue.class, path).getValue());
+    }
+}

@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.util.ArrayList;
+import dev.outrigger.sidecar.filter.NetworkFilterConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,9 +44,10 @@ final class FilterChainTranslator {
      * @param tcp its TCP proxy, or null
      * @param path where the chain is
      * @param tls its {@code transport_socket}, or null
+     * @param networkFilters the network filters before the terminal one
      */
     record Draft(String name, FilterChainMatch match, HcmTranslator.Draft http, TcpProxyConfig tcp, FieldPath path,
-            TlsSettings tls) {
+            TlsSettings tls, List<NetworkFilterConfig> networkFilters) {
 
         Draft {
             Objects.requireNonNull(name, "name");
@@ -54,18 +56,17 @@ final class FilterChainTranslator {
                 throw new IllegalArgumentException("a filter chain has exactly one of http and tcp");
             }
             Objects.requireNonNull(path, "path");
+            networkFilters = List.copyOf(networkFilters);
         }
 
         /** The finished chain; {@code routes} is the route table of an HTTP chain and ignored for a TCP one. */
         FilterChainConfig complete(RouteSource routes) {
-            FilterChainConfig chain = http != null
-                    ? FilterChainConfig.http(name, match, http.complete(routes))
-                    : FilterChainConfig.tcp(name, match, tcp);
-            return tls == null ? chain : chain.withTls(tls);
+            return new FilterChainConfig(name, match, http != null ? http.complete(routes) : null,
+                    http != null ? null : tcp, tls, networkFilters);
         }
 
         Draft withTls(TlsSettings settings) {
-            return new Draft(name, match, http, tcp, path, settings);
+            return new Draft(name, match, http, tcp, path, settings, networkFilters);
         }
 
         /** Where the chain is within its listener: {@code filter_chains[1]} or {@code default_filter_chain}. */
@@ -149,14 +150,16 @@ final class FilterChainTranslator {
     private static Draft filter(FilterChain chain, FilterChainMatch match, FieldPath path)
             throws ResourceInvalidException {
         FieldPath filters = path.field("filters");
-        if (chain.getFiltersCount() == 0) {
-            throw filters.invalid("exactly one network filter is required: " + EITHER);
+        int count = chain.getFiltersCount();
+        if (count == 0) {
+            throw filters.invalid("a network filter is required: " + EITHER + " (last)");
         }
-        if (chain.getFiltersCount() > 1) {
-            throw filters.index(1).invalid("only one network filter per chain is supported (" + EITHER + ")");
+        List<NetworkFilterConfig> before = new ArrayList<>();
+        for (int i = 0; i < count - 1; i++) {
+            before.add(networkFilter(chain.getFilters(i), filters.index(i)));
         }
-        Filter filter = chain.getFilters(0);
-        FieldPath filterPath = filters.index(0);
+        Filter filter = chain.getFilters(count - 1);
+        FieldPath filterPath = filters.index(count - 1);
         FieldCheck.only(filter, filterPath, "name", "typed_config");
         if (filter.getName().isEmpty()) {
             throw filterPath.field("name").invalid("required (" + EITHER + ")");
@@ -171,15 +174,39 @@ final class FilterChainTranslator {
         if (type.equals(HttpConnectionManager.getDescriptor().getFullName())) {
             HttpConnectionManager hcm = ConfigValues.unpack(filter.getTypedConfig(), HttpConnectionManager.class,
                     configPath);
-            return withTls(new Draft(chain.getName(), match, HcmTranslator.translate(hcm, configPath), null, path, null),
-                    chain, path);
+            return withTls(new Draft(chain.getName(), match, HcmTranslator.translate(hcm, configPath), null, path, null,
+                    before), chain, path);
         }
         if (type.equals(TcpProxy.getDescriptor().getFullName())) {
             TcpProxy proxy = ConfigValues.unpack(filter.getTypedConfig(), TcpProxy.class, configPath);
             return withTls(new Draft(chain.getName(), match, null, TcpProxyTranslator.translate(proxy, configPath), path,
-                    null), chain, path);
+                    null, before), chain, path);
         }
-        throw filterPath.invalid(filter.getName() + " (" + type + ") is not supported; the network filters are "
+        if (NetworkFilterRegistry.filter(type) != null) {
+            throw filterPath.invalid(filter.getName() + " (" + type + ") cannot end a filter chain: the last filter is "
+                    + EITHER);
+        }
+        throw filterPath.invalid(filter.getName() + " (" + type + ") is not supported; the last network filter is "
                 + EITHER);
+    }
+
+    /** A network filter before the terminal one: one Outrigger implements. */
+    private static NetworkFilterConfig networkFilter(Filter filter, FieldPath path) throws ResourceInvalidException {
+        FieldCheck.only(filter, path, "name", "typed_config");
+        if (!filter.hasTypedConfig()) {
+            throw path.field("typed_config").invalid("required");
+        }
+        String type = ConfigValues.typeName(filter.getTypedConfig());
+        NetworkFilterRegistry.Translator translator = NetworkFilterRegistry.filter(type);
+        if (translator == null) {
+            boolean terminal = type.equals(HttpConnectionManager.getDescriptor().getFullName())
+                    || type.equals(TcpProxy.getDescriptor().getFullName());
+            String known = NetworkFilterRegistry.known();
+            throw path.invalid(filter.getName() + " (" + type + ") " + (terminal
+                    ? "must be the last filter of the chain"
+                    : "is not supported" + (known.isEmpty() ? "" : " before " + EITHER + " (supported: " + known + ")")));
+        }
+        return new NetworkFilterConfig(filter.getName(), type,
+                translator.translate(filter.getName(), filter.getTypedConfig(), path.field("typed_config")));
     }
 }

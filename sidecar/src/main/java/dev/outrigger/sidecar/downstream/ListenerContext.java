@@ -32,6 +32,9 @@ public final class ListenerContext {
     /** The HTTP filters of each connection manager of the listener, by identity; read-only once built. */
     private final java.util.Map<dev.outrigger.sidecar.listener.HttpConnectionManagerConfig,
             dev.outrigger.sidecar.filter.HttpFilterChain> httpFilters = new java.util.IdentityHashMap<>();
+    /** The network filters of each filter chain, by identity; read-only once built. */
+    private final java.util.Map<dev.outrigger.sidecar.listener.FilterChainConfig,
+            dev.outrigger.sidecar.filter.NetworkFilterChain> networkFilters = new java.util.IdentityHashMap<>();
 
     /** Context of a listener whose HTTP filters count their decisions in {@code registry}. */
     public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats,
@@ -41,12 +44,24 @@ public final class ListenerContext {
         this.stats = stats;
         this.scheme = "http";
         for (var chain : config.allFilterChains()) {
+            if (!chain.networkFilters().isEmpty()) {
+                networkFilters.put(chain, dev.outrigger.sidecar.filter.NetworkFilterChain.build(chain.networkFilters(),
+                        new dev.outrigger.sidecar.filter.FilterEnvironment(config.name(),
+                                chain.http() != null ? chain.http().statPrefix() : chain.tcp().statPrefix(), registry)));
+            }
             if (chain.http() != null && !chain.http().filters().isEmpty()) {
                 httpFilters.put(chain.http(), dev.outrigger.sidecar.filter.HttpFilterChain.build(chain.http().filters(),
                         new dev.outrigger.sidecar.filter.FilterEnvironment(config.name(), chain.http().statPrefix(),
                                 registry)));
             }
         }
+    }
+
+    /** The network filters of {@code chain}, one of this listener's filter chains. */
+    public dev.outrigger.sidecar.filter.NetworkFilterChain networkFilters(
+            dev.outrigger.sidecar.listener.FilterChainConfig chain) {
+        var filters = networkFilters.get(chain);
+        return filters == null ? dev.outrigger.sidecar.filter.NetworkFilterChain.EMPTY : filters;
     }
 
     /** Context of a listener without HTTP filters to count (tests). */

@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param http the HTTP connection manager, or null
  * @param tcp the TCP proxy, or null
  * @param tls how the chain terminates TLS ({@code transport_socket}), or null for plain text
+ * @param networkFilters the network filters before the connection manager or TCP proxy, in order
  */
 public record FilterChainConfig(String name, FilterChainMatch match, HttpConnectionManagerConfig http,
-        TcpProxyConfig tcp, TlsSettings tls) {
+        TcpProxyConfig tcp, TlsSettings tls, java.util.List<dev.outrigger.sidecar.filter.NetworkFilterConfig> networkFilters) {
+
+    /** A chain without network filters before its terminal one. */
+    public FilterChainConfig(String name, FilterChainMatch match, HttpConnectionManagerConfig http,
+            TcpProxyConfig tcp, TlsSettings tls) {
+        this(name, match, http, tcp, tls, java.util.List.of());
+    }
 
     /** A plain-text chain. */
     public FilterChainConfig(String name, FilterChainMatch match, HttpConnectionManagerConfig http,
@@ -28,6 +35,7 @@ public record FilterChainConfig(String name, FilterChainMatch match, HttpConnect
         if ((http == null) == (tcp == null)) {
             throw new IllegalArgumentException("a filter chain has exactly one of http and tcp");
         }
+        networkFilters = java.util.List.copyOf(networkFilters);
     }
 
     /** An HTTP chain. */
@@ -42,6 +50,6 @@ public record FilterChainConfig(String name, FilterChainMatch match, HttpConnect
 
     /** This chain terminating TLS with {@code settings}. */
     public FilterChainConfig withTls(TlsSettings settings) {
-        return new FilterChainConfig(name, match, http, tcp, settings);
+        return new FilterChainConfig(name, match, http, tcp, settings, networkFilters);
     }
 }

@@ -12,6 +12,13 @@ final class ChainInstallers implements ChainInstaller {
     private final ChainInstaller http;
     private final ChainInstaller tcp;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChainInstallers.class);
+
+    private static String peer(Channel channel) {
+        var cert = dev.outrigger.sidecar.downstream.PeerCertificate.of(channel);
+        return cert == null ? null : cert.uri();
+    }
+
     ChainInstallers(ChainInstaller http, ChainInstaller tcp) {
         this.http = http;
         this.tcp = tcp;
@@ -19,6 +26,18 @@ final class ChainInstallers implements ChainInstaller {
 
     @Override
     public void install(Channel channel, ListenerContext listener, FilterChainConfig chain, DetectedProtocol protocol) {
+        var filters = listener.networkFilters(chain);
+        if (!filters.isEmpty()) {
+            String refused = filters.admit(new dev.outrigger.sidecar.filter.ConnectionContext(
+                    (java.net.InetSocketAddress) channel.remoteAddress(), (java.net.InetSocketAddress) channel.localAddress(),
+                    dev.outrigger.sidecar.downstream.ServerName.of(channel), peer(channel)));
+            if (refused != null) {
+                log.debug("listener '{}': connection from {} refused: {}", listener.config().name(),
+                        channel.remoteAddress(), refused);
+                channel.close();
+                return;
+            }
+        }
         if (chain.http() != null) {
             http.install(channel, listener, chain, protocol);
         } else {

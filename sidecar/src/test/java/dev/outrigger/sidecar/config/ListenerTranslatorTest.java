@@ -131,13 +131,14 @@ class ListenerTranslatorTest {
     }
 
     @Test
-    void exactlyOneNetworkFilter() {
+    void theTerminalFilterIsLastAndRequired() {
         String filter = VALID.substring(VALID.indexOf("      - name: envoy.filters.network.http_connection_manager"));
-        assertRejected(VALID + filter, CHAIN0 + ".filters[1]", "only one network filter per chain is supported"
-                + " (envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy)");
+        assertRejected(VALID + filter, CHAIN0 + ".filters[0]", "envoy.filters.network.http_connection_manager"
+                + " (envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager) must be the last"
+                + " filter of the chain");
         assertRejected(VALID.substring(0, VALID.indexOf("    - filters:")) + "    - filters: []\n",
-                CHAIN0 + ".filters", "exactly one network filter is required:"
-                        + " envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy");
+                CHAIN0 + ".filters", "a network filter is required:"
+                        + " envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy (last)");
     }
 
     @Test
@@ -148,7 +149,7 @@ class ListenerTranslatorTest {
                   typed_config:
                     "@type": type.googleapis.com/envoy.extensions.filters.network.echo.v3.Echo
                 """)), CHAIN0 + ".filters[0]", "envoy.filters.network.echo"
-                + " (envoy.extensions.filters.network.echo.v3.Echo) is not supported; the network filters are"
+                + " (envoy.extensions.filters.network.echo.v3.Echo) is not supported; the last network filter is"
                 + " envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy");
     }
 

@@ -10,10 +10,22 @@ final class HttpFilters {
     }
 
     static void register() {
-        // Each HTTP filter registers its configuration type and its per-route override type here.
+        HttpFilterRegistry.filter(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor().getFullName(),
+                (name, any, path) -> {
+                    var config = RbacTranslator.httpFilter(any, path);
+                    return environment -> new dev.outrigger.sidecar.filter.RbacHttpFilter(name, config, environment);
+                });
+        HttpFilterRegistry.perRoute(
+                io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.getDescriptor().getFullName(),
+                RbacTranslator::perRouteConfig);
     }
 
     static void registerNetwork() {
-        // Each network filter registers its configuration type here.
+        NetworkFilterRegistry.filter(
+                io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor().getFullName(),
+                (name, any, path) -> {
+                    var config = RbacTranslator.networkFilter(any, path);
+                    return environment -> new dev.outrigger.sidecar.filter.RbacNetworkFilter(name, config, environment);
+                });
     }
 }

@@ -27,6 +27,10 @@ public final class MeterNames {
     public static final String DOWNSTREAM_RQ_LOCAL_ERROR = "outrigger.downstream.rq.local.error";
     /** Counter, tags listener and protocol: connections whose first bytes protocol detection classified. */
     public static final String DOWNSTREAM_CX_DETECTED = "outrigger.downstream.cx.detected";
+    /** Authorization decisions of the RBAC filters (HTTP and network), by policy and outcome. */
+    public static final String RBAC_DECISIONS = "outrigger.rbac.decisions";
+    /** Rate-limit decisions, by descriptor and outcome. */
+    public static final String RATELIMIT_DECISIONS = "outrigger.ratelimit.decisions";
 
     /** Counter, tags cluster and response_code_class: upstream responses received. */
     public static final String UPSTREAM_RQ = "outrigger.upstream.rq";

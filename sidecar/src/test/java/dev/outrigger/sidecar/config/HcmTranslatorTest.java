@@ -96,7 +96,8 @@ class HcmTranslatorTest {
         String cors = "- name: envoy.filters.http.cors\n  is_optional: true\n";
         assertRejected(withHcm("stat_prefix: out\n" + ROUTES + "http_filters:\n" + cors + LUA
                         + ROUTER.substring("http_filters:\n".length())),
-                HCM + ".http_filters[1]", "envoy.filters.http.lua is not supported; mark it is_optional to run without it");
+                HCM + ".http_filters[1]", "envoy.filters.http.lua is not supported (HTTP filters: "
+                        + HttpFilterRegistry.known() + "); mark it is_optional to run without it");
     }
 
     @Test

@@ -79,7 +79,7 @@ public final class MeshFiles {
     }
 
     /** A downstream {@code transport_socket} requiring client certificates whose SPIFFE ID starts with {@code peerPrefix}. */
-    static String downstreamTls(Path certs, String peerPrefix, String indent) {
+    public static String downstreamTls(Path certs, String peerPrefix, String indent) {
         return ("""
                 transport_socket:
                   name: envoy.transport_sockets.tls
@@ -101,7 +101,7 @@ public final class MeshFiles {
     }
 
     /** An upstream {@code transport_socket} expecting the peer {@code peerId}. */
-    static String upstreamTls(Path certs, String peerId, String indent) {
+    public static String upstreamTls(Path certs, String peerId, String indent) {
         return ("""
                 transport_socket:
                   name: envoy.transport_sockets.tls

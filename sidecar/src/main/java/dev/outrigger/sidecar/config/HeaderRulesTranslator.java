@@ -51,11 +51,17 @@ final class HeaderRulesTranslator {
         for (int i = 0; i < toRemove.size(); i++) {
             removals.add(modifiableName(toRemove.get(i), removePath.index(i)));
         }
-        List<HeaderAddition> additions = new ArrayList<>();
+        return new HeaderMutations(removals, additions(toAdd, addPath));
+    }
+
+    /** Translates a list of {@code HeaderValueOption}s found at {@code path}. */
+    static List<HeaderAddition> additions(List<HeaderValueOption> toAdd, FieldPath path)
+            throws ResourceInvalidException {
+        List<HeaderAddition> additions = new ArrayList<>(toAdd.size());
         for (int i = 0; i < toAdd.size(); i++) {
-            additions.add(addition(toAdd.get(i), addPath.index(i)));
+            additions.add(addition(toAdd.get(i), path.index(i)));
         }
-        return new HeaderMutations(removals, additions);
+        return additions;
     }
 
     private static HeaderAddition addition(HeaderValueOption option, FieldPath path) throws ResourceInvalidException {

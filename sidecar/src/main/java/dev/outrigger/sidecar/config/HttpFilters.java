@@ -18,6 +18,17 @@ final class HttpFilters {
         HttpFilterRegistry.perRoute(
                 io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.getDescriptor().getFullName(),
                 RbacTranslator::perRouteConfig);
+        String localRateLimit = io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
+                .getDescriptor().getFullName();
+        HttpFilterRegistry.filter(localRateLimit, (name, any, path) -> {
+            var config = LocalRateLimitTranslator.translate(any, path);
+            // Buckets are made per listener configuration, when the filter is built for it.
+            return environment -> new dev.outrigger.sidecar.filter.LocalRateLimitHttpFilter(name,
+                    new dev.outrigger.sidecar.ratelimit.LocalRateLimiter(config), environment);
+        });
+        // A route's override has buckets of its own, made once with the route configuration.
+        HttpFilterRegistry.perRoute(localRateLimit, (any, path) -> new dev.outrigger.sidecar.ratelimit.LocalRateLimiter(
+                LocalRateLimitTranslator.translatePerRoute(any, path)));
     }
 
     static void registerNetwork() {
@@ -26,6 +37,12 @@ final class HttpFilters {
                 (name, any, path) -> {
                     var config = RbacTranslator.networkFilter(any, path);
                     return environment -> new dev.outrigger.sidecar.filter.RbacNetworkFilter(name, config, environment);
+                });
+        NetworkFilterRegistry.filter(io.envoyproxy.envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit
+                .getDescriptor().getFullName(), (name, any, path) -> {
+                    var config = NetworkLocalRateLimitTranslator.translate(any, path);
+                    return environment -> new dev.outrigger.sidecar.filter.LocalRateLimitNetworkFilter(name,
+                            new dev.outrigger.sidecar.ratelimit.ConnectionRateLimiter(config), environment);
                 });
     }
 }

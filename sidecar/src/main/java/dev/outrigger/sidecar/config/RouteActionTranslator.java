@@ -40,6 +40,7 @@ final class RouteActionTranslator {
     static ForwardAction forward(RouteAction action, PathMatcher pathMatcher, FieldPath path)
             throws ResourceInvalidException {
         FieldCheck.only(action, path, "cluster", "weighted_clusters", "cluster_not_found_response_code",
+                "rate_limits", "include_vh_rate_limits",
                 "prefix_rewrite", "regex_rewrite", "host_rewrite_literal", "timeout", "upgrade_configs",
                 "max_grpc_timeout");
         List<ClusterWeight> clusters = switch (action.getClusterSpecifierCase()) {

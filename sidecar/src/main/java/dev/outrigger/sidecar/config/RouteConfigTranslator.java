@@ -1,6 +1,7 @@
 package dev.outrigger.sidecar.config;
 
 import dev.outrigger.sidecar.route.HeaderRules;
+import dev.outrigger.sidecar.route.RateLimitRules;
 import dev.outrigger.sidecar.route.Route;
 import dev.outrigger.sidecar.route.RouteAction;
 import dev.outrigger.sidecar.route.RouteMatch;
@@ -54,7 +55,8 @@ public final class RouteConfigTranslator {
 
     private static VirtualHost virtualHost(io.envoyproxy.envoy.config.route.v3.VirtualHost vh, FieldPath path,
             Map<String, FieldPath> domainOwners) throws ResourceInvalidException {
-        FieldCheck.only(vh, path, with(HEADER_LISTS, "name", "domains", "routes", "typed_per_filter_config"));
+        FieldCheck.only(vh, path, with(HEADER_LISTS, "name", "domains", "routes", "typed_per_filter_config",
+                "rate_limits"));
         if (vh.getName().isEmpty()) {
             throw path.field("name").invalid("must not be empty");
         }
@@ -87,7 +89,9 @@ public final class RouteConfigTranslator {
                 vh.getRequestHeadersToRemoveList(), vh.getResponseHeadersToAddList(),
                 vh.getResponseHeadersToRemoveList(), path);
         return new VirtualHost(vh.getName(), domains, routes, rules, HttpFilterRegistry.perRouteConfigs(
-                vh.getTypedPerFilterConfigMap(), path.field("typed_per_filter_config")));
+                vh.getTypedPerFilterConfigMap(), path.field("typed_per_filter_config")),
+                vh.getRateLimitsCount() == 0 ? RateLimitRules.NONE : new RateLimitRules(
+                        RateLimitActionsTranslator.translate(vh.getRateLimitsList(), path.field("rate_limits")), false));
     }
 
     private static Route route(io.envoyproxy.envoy.config.route.v3.Route route, FieldPath path)
@@ -108,8 +112,13 @@ public final class RouteConfigTranslator {
         HeaderRules rules = HeaderRulesTranslator.translate(route.getRequestHeadersToAddList(),
                 route.getRequestHeadersToRemoveList(), route.getResponseHeadersToAddList(),
                 route.getResponseHeadersToRemoveList(), path);
+        RateLimitRules rateLimits = RateLimitRules.NONE;
+        if (route.hasRoute() && (route.getRoute().getRateLimitsCount() > 0 || route.getRoute().hasIncludeVhRateLimits())) {
+            rateLimits = new RateLimitRules(RateLimitActionsTranslator.translate(route.getRoute().getRateLimitsList(),
+                    path.field("route").field("rate_limits")), route.getRoute().getIncludeVhRateLimits().getValue());
+        }
         return new Route(route.getName(), match, action, rules, HttpFilterRegistry.perRouteConfigs(
-                route.getTypedPerFilterConfigMap(), path.field("typed_per_filter_config")));
+                route.getTypedPerFilterConfigMap(), path.field("typed_per_filter_config")), rateLimits);
     }
 
     private static String[] with(String[] base, String... more) {

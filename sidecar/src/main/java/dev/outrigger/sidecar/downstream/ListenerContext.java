@@ -29,6 +29,7 @@ public final class ListenerContext {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final ServerFirstPorts serverFirstPorts = new ServerFirstPorts();
     private volatile boolean draining;
+    private final String serviceCluster;
     /** The HTTP filters of each connection manager of the listener, by identity; read-only once built. */
     private final java.util.Map<dev.outrigger.sidecar.listener.HttpConnectionManagerConfig,
             dev.outrigger.sidecar.filter.HttpFilterChain> httpFilters = new java.util.IdentityHashMap<>();
@@ -38,7 +39,8 @@ public final class ListenerContext {
 
     /** Context of a listener whose HTTP filters count their decisions in {@code registry}. */
     public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats,
-            io.micrometer.core.instrument.MeterRegistry registry) {
+            io.micrometer.core.instrument.MeterRegistry registry, String serviceCluster) {
+        this.serviceCluster = serviceCluster;
         this.config = config;
         this.clusters = clusters;
         this.stats = stats;
@@ -66,7 +68,12 @@ public final class ListenerContext {
 
     /** Context of a listener without HTTP filters to count (tests). */
     public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats) {
-        this(config, clusters, stats, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        this(config, clusters, stats, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "");
+    }
+
+    /** This sidecar's service cluster ({@code node.cluster}), "" when unset: the rate-limit {@code source_cluster}. */
+    public String serviceCluster() {
+        return serviceCluster;
     }
 
     /** The HTTP filters of {@code hcm}, one of this listener's connection managers. */

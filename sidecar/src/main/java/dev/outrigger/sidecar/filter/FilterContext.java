@@ -28,6 +28,8 @@ public final class FilterContext implements RbacInput, RateLimitInput {
     private final String principal;
     private final String destinationCluster;
     private final String sourceCluster;
+    private final Map<Object, Object> connectionState;
+    private final dev.outrigger.sidecar.route.RouteSelection route;
     private List<Map.Entry<String, String>> responseHeaders;
     private Map<String, String> decisions;
 
@@ -41,10 +43,15 @@ public final class FilterContext implements RbacInput, RateLimitInput {
      * @param principal the caller's SPIFFE ID from mutual TLS, or null
      * @param destinationCluster the cluster the route sends to, or null
      * @param sourceCluster this sidecar's service cluster, "" when unset
+     * @param connectionState state filters keep per downstream connection (used on its event loop only)
+     * @param route the request's route, or null when none matched
      */
     public FilterContext(RequestView request, MutableHeaders requestHeaders, InetSocketAddress directRemote,
             InetAddress remoteIp, InetSocketAddress local, String serverName, String principal,
-            String destinationCluster, String sourceCluster) {
+            String destinationCluster, String sourceCluster, Map<Object, Object> connectionState,
+            dev.outrigger.sidecar.route.RouteSelection route) {
+        this.connectionState = connectionState;
+        this.route = route;
         this.request = request;
         this.requestHeaders = requestHeaders;
         this.directRemote = directRemote;
@@ -59,6 +66,11 @@ public final class FilterContext implements RbacInput, RateLimitInput {
     @Override
     public RequestView request() {
         return request;
+    }
+
+    /** The request's route (its rate-limit rules, say), or null when none matched. */
+    public dev.outrigger.sidecar.route.RouteSelection route() {
+        return route;
     }
 
     /** The request's headers, to add or change what goes upstream. */
@@ -99,6 +111,15 @@ public final class FilterContext implements RbacInput, RateLimitInput {
     @Override
     public String sourceCluster() {
         return sourceCluster;
+    }
+
+    /**
+     * What a filter keeps for this request's connection under {@code key} (its own identity, say),
+     * made by {@code create} on first use: e.g. rate-limit buckets per downstream connection.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T perConnection(Object key, java.util.function.Supplier<T> create) {
+        return (T) connectionState.computeIfAbsent(key, k -> create.get());
     }
 
     /** Adds a header to the response, whoever answers (the upstream or Outrigger). */

@@ -14,12 +14,17 @@ import java.net.InetSocketAddress;
 /** What an exchange gives its HTTP filters, and takes back from them. */
 final class ExchangeFilters {
 
+    /** What filters keep per downstream connection. */
+    private static final io.netty.util.AttributeKey<java.util.Map<Object, Object>> STATE =
+            io.netty.util.AttributeKey.valueOf(ExchangeFilters.class, "filterState");
+
     private ExchangeFilters() {
     }
 
     /** The filters' view of a routed request on {@code channel} (a connection, or an HTTP/2 stream of one). */
     static FilterContext context(Channel channel, HttpRequest request, NettyRequestView view,
-            HttpConnectionManagerConfig hcm, String destinationCluster) {
+            HttpConnectionManagerConfig hcm, String destinationCluster, String serviceCluster,
+            dev.outrigger.sidecar.route.RouteSelection route) {
         Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
         InetSocketAddress peer = (InetSocketAddress) connection.remoteAddress();
         InetSocketAddress local = (InetSocketAddress) connection.localAddress();
@@ -27,7 +32,18 @@ final class ExchangeFilters {
         return new FilterContext(view, new NettyHeaders(request.headers()), peer,
                 ClientAddress.of(request.headers().getAll(ProxyHeaders.X_FORWARDED_FOR), peer.getAddress(),
                         hcm.useRemoteAddress(), hcm.xffNumTrustedHops()),
-                local, ServerName.of(connection), cert == null ? null : cert.uri(), destinationCluster, "");
+                local, ServerName.of(connection), cert == null ? null : cert.uri(), destinationCluster,
+                serviceCluster, state(connection), route);
+    }
+
+    private static java.util.Map<Object, Object> state(Channel connection) {
+        java.util.Map<Object, Object> state = connection.attr(STATE).get();
+        if (state == null) {
+            // One event loop serves the connection and its HTTP/2 streams: no locking needed.
+            state = new java.util.HashMap<>(4);
+            connection.attr(STATE).set(state);
+        }
+        return state;
     }
 
     /** Adds the response headers the filters asked for, if any. */

@@ -159,7 +159,8 @@ final class HttpExchange {
         if (filters.isEmpty()) {
             return false;
         }
-        filtered = ExchangeFilters.context(ctx.channel(), request, view, conn.hcm(), clusterName);
+        filtered = ExchangeFilters.context(ctx.channel(), request, view, conn.hcm(), clusterName,
+                listener.serviceCluster(), selection);
         if (filters.run(filtered, selection) instanceof dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
             filterReply(reply);
             return true;

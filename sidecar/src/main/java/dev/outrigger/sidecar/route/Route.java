@@ -10,9 +10,10 @@ import java.util.Objects;
  * @param action forward, redirect or respond directly
  * @param headerRules header additions and removals of this route
  * @param filterConfigs this route's {@code typed_per_filter_config}
+ * @param rateLimits the route action's {@code rate_limits} and {@code include_vh_rate_limits}
  */
 public record Route(String name, RouteMatch match, RouteAction action, HeaderRules headerRules,
-        FilterConfigs filterConfigs) {
+        FilterConfigs filterConfigs, RateLimitRules rateLimits) {
 
     public Route {
         Objects.requireNonNull(name, "name");
@@ -20,6 +21,13 @@ public record Route(String name, RouteMatch match, RouteAction action, HeaderRul
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(headerRules, "headerRules");
         Objects.requireNonNull(filterConfigs, "filterConfigs");
+        Objects.requireNonNull(rateLimits, "rateLimits");
+    }
+
+    /** A route without rate-limit rules. */
+    public Route(String name, RouteMatch match, RouteAction action, HeaderRules headerRules,
+            FilterConfigs filterConfigs) {
+        this(name, match, action, headerRules, filterConfigs, RateLimitRules.NONE);
     }
 
     /** A route without filter overrides. */

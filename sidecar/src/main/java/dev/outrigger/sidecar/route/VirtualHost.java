@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param routes routes in order; the first that matches wins
  * @param headerRules header additions and removals of this virtual host
  * @param filterConfigs this virtual host's {@code typed_per_filter_config}
+ * @param rateLimits this virtual host's {@code rate_limits}
  */
 public record VirtualHost(String name, List<String> domains, List<Route> routes, HeaderRules headerRules,
-        FilterConfigs filterConfigs) {
+        FilterConfigs filterConfigs, RateLimitRules rateLimits) {
 
     public VirtualHost {
         Objects.requireNonNull(name, "name");
@@ -28,6 +29,13 @@ public record VirtualHost(String name, List<String> domains, List<Route> routes,
         routes = List.copyOf(routes);
         Objects.requireNonNull(headerRules, "headerRules");
         Objects.requireNonNull(filterConfigs, "filterConfigs");
+        Objects.requireNonNull(rateLimits, "rateLimits");
+    }
+
+    /** A virtual host without rate-limit rules. */
+    public VirtualHost(String name, List<String> domains, List<Route> routes, HeaderRules headerRules,
+            FilterConfigs filterConfigs) {
+        this(name, domains, routes, headerRules, filterConfigs, RateLimitRules.NONE);
     }
 
     /** A virtual host without filter overrides. */

@@ -41,6 +41,7 @@ final class ListenerManager {
     private final ClusterManager clusters;
     private final ProxyMetrics metrics;
     private final Duration drainTimeout;
+    private final String serviceCluster;
     /** Bound listeners in the order they were added; replaced whole under {@link #changes}. */
     private volatile Map<String, Bound> bound = Map.of();
     private final Object changes = new Object();
@@ -49,7 +50,8 @@ final class ListenerManager {
     private volatile boolean stopped;
 
     ListenerManager(EventLoopGroup workers, Transport transport, ChainInstaller installer, ClusterManager clusters,
-            ProxyMetrics metrics, Duration drainTimeout) {
+            ProxyMetrics metrics, Duration drainTimeout, String serviceCluster) {
+        this.serviceCluster = serviceCluster;
         this.workers = workers;
         this.transport = transport;
         this.installer = installer;
@@ -219,7 +221,7 @@ final class ListenerManager {
     }
 
     private ListenerContext context(ListenerConfig config) {
-        return new ListenerContext(config, clusters, metrics.listener(config.name()), metrics.registry());
+        return new ListenerContext(config, clusters, metrics.listener(config.name()), metrics.registry(), serviceCluster);
     }
 
     private Channel bind(ListenerConfig config, Bound b) throws StartupException {

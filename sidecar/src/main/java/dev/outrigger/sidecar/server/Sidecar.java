@@ -109,7 +109,7 @@ public final class Sidecar implements AutoCloseable {
         listeners = new ListenerManager(workers, transport,
                 new TlsTerminator(new ChainInstallers(new HttpChainInstaller(), new TcpChainInstaller()),
                         chain -> tls.server(chain.tls())), clusters, metrics,
-                settings.drainTimeout());
+                settings.drainTimeout(), settings.nodeCluster() == null ? "" : settings.nodeCluster());
         for (ListenerConfig lc : snap.listeners()) {
             prepareTls(lc);
             listeners.add(lc);

@@ -35,7 +35,7 @@ class RouteConfigErrorsTest {
                         + "response_headers_to_add, response_headers_to_remove, typed_per_filter_config, virtual_hosts)",
                 error("validate_clusters: false"));
         assertEquals("~.virtual_hosts[0].require_tls: field is not supported by Outrigger (supported here: domains, "
-                        + "name, request_headers_to_add, request_headers_to_remove, response_headers_to_add, "
+                        + "name, rate_limits, request_headers_to_add, request_headers_to_remove, response_headers_to_add, "
                         + "response_headers_to_remove, routes, typed_per_filter_config)",
                 error("virtual_hosts: [{name: v, domains: [a], require_tls: ALL}]"));
     }

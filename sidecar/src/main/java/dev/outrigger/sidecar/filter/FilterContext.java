@@ -30,6 +30,7 @@ public final class FilterContext implements RbacInput, RateLimitInput {
     private final String sourceCluster;
     private final Map<Object, Object> connectionState;
     private final dev.outrigger.sidecar.route.RouteSelection route;
+    private final java.util.concurrent.Executor executor;
     private List<Map.Entry<String, String>> responseHeaders;
     private Map<String, String> decisions;
 
@@ -45,11 +46,13 @@ public final class FilterContext implements RbacInput, RateLimitInput {
      * @param sourceCluster this sidecar's service cluster, "" when unset
      * @param connectionState state filters keep per downstream connection (used on its event loop only)
      * @param route the request's route, or null when none matched
+     * @param executor the request's event loop: where a pending decision's continuation runs
      */
     public FilterContext(RequestView request, MutableHeaders requestHeaders, InetSocketAddress directRemote,
             InetAddress remoteIp, InetSocketAddress local, String serverName, String principal,
             String destinationCluster, String sourceCluster, Map<Object, Object> connectionState,
-            dev.outrigger.sidecar.route.RouteSelection route) {
+            dev.outrigger.sidecar.route.RouteSelection route, java.util.concurrent.Executor executor) {
+        this.executor = executor;
         this.connectionState = connectionState;
         this.route = route;
         this.request = request;
@@ -66,6 +69,11 @@ public final class FilterContext implements RbacInput, RateLimitInput {
     @Override
     public RequestView request() {
         return request;
+    }
+
+    /** The request's event loop: continuations of pending decisions run there. */
+    public java.util.concurrent.Executor executor() {
+        return executor;
     }
 
     /** The request's route (its rate-limit rules, say), or null when none matched. */

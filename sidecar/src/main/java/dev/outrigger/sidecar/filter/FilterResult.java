@@ -4,8 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What an HTTP filter decided: let the request through, or answer it now. */
-public sealed interface FilterResult permits FilterResult.Continue, FilterResult.Reply {
+/**
+ * What an HTTP filter decided: let the request through, answer it now, or decide later (a call
+ * to another service, such as a global rate limit).
+ */
+public sealed interface FilterResult permits FilterResult.Continue, FilterResult.Reply, FilterResult.Pending {
 
     /** Go on: the next filter, then the route's action. */
     FilterResult CONTINUE = Continue.INSTANCE;
@@ -38,6 +41,21 @@ public sealed interface FilterResult permits FilterResult.Continue, FilterResult
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(text, "text");
             headers = List.copyOf(headers);
+        }
+    }
+
+    /**
+     * The decision comes later: the request waits (its body is held, the connection reads no
+     * more of it) until {@code result} completes, on any thread; the chain goes on on the
+     * request's event loop. A failed {@code result} is answered with 500 {@code filter_failed}:
+     * a filter that has a failure mode of its own completes normally instead.
+     *
+     * @param result the decision: {@link #CONTINUE} or a {@link Reply}
+     */
+    record Pending(java.util.concurrent.CompletionStage<FilterResult> result) implements FilterResult {
+
+        public Pending {
+            Objects.requireNonNull(result, "result");
         }
     }
 }

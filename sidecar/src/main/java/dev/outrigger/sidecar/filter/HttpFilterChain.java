@@ -4,6 +4,8 @@ import dev.outrigger.sidecar.route.FilterConfigs;
 import dev.outrigger.sidecar.route.RouteSelection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The HTTP filters of one connection manager of one listener configuration, built once and run
@@ -43,21 +45,38 @@ public final class HttpFilterChain {
 
     /**
      * Runs the filters on a request; the first reply ends the run. A filter turned off on the
-     * route ({@link FilterConfigs#DISABLED}) is skipped.
+     * route ({@link FilterConfigs#DISABLED}) is skipped. When a filter decides later, the result
+     * is a {@link FilterResult.Pending} whose completion runs the rest of the chain on
+     * {@code request}'s event loop.
      *
      * @param route the request's route, or null when none matched (no per-route configuration then)
      */
     public FilterResult run(FilterContext request, RouteSelection route) {
-        for (int i = 0; i < filters.length; i++) {
+        return runFrom(0, request, route);
+    }
+
+    private FilterResult runFrom(int start, FilterContext request, RouteSelection route) {
+        for (int i = start; i < filters.length; i++) {
             Object perRoute = route == null ? null : route.filterConfig(names[i]);
             if (perRoute == FilterConfigs.DISABLED) {
                 continue;
             }
             FilterResult result = filters[i].onRequest(request, perRoute);
+            if (result instanceof FilterResult.Pending pending) {
+                int next = i + 1;
+                return new FilterResult.Pending(pending.result().thenComposeAsync(
+                        done -> done == FilterResult.CONTINUE ? stage(runFrom(next, request, route))
+                                : CompletableFuture.completedFuture(done), request.executor()));
+            }
             if (result != FilterResult.CONTINUE) {
                 return result;
             }
         }
         return FilterResult.CONTINUE;
+    }
+
+    private static CompletionStage<FilterResult> stage(FilterResult result) {
+        return result instanceof FilterResult.Pending pending ? pending.result()
+                : CompletableFuture.completedFuture(result);
     }
 }

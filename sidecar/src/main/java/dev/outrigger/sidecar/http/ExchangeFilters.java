@@ -33,7 +33,7 @@ final class ExchangeFilters {
                 ClientAddress.of(request.headers().getAll(ProxyHeaders.X_FORWARDED_FOR), peer.getAddress(),
                         hcm.useRemoteAddress(), hcm.xffNumTrustedHops()),
                 local, ServerName.of(connection), cert == null ? null : cert.uri(), destinationCluster,
-                serviceCluster, state(connection), route);
+                serviceCluster, state(connection), route, channel.eventLoop());
     }
 
     private static java.util.Map<Object, Object> state(Channel connection) {

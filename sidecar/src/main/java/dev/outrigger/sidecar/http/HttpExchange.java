@@ -66,6 +66,8 @@ final class HttpExchange {
     private boolean finished;
     private boolean discardingBody;
     private boolean malformed;
+    /** Request body that arrived while an HTTP filter was deciding, or null when none is. */
+    private HeldBody heldBody;
     /** What the HTTP filters saw and left (response headers), or null when the chain has none. */
     private dev.outrigger.sidecar.filter.FilterContext filtered;
 
@@ -121,7 +123,7 @@ final class HttpExchange {
         selection = conn.hcm().routeTable().select(view);
         if (selection == null) {
             // As in Envoy, the filters run before the router finds no route (an RBAC denial wins over a 404).
-            if (!runFilters(view, null)) {
+            if (!filtersTookOver(view, null, null)) {
                 localReply(ProxyError.NO_ROUTE, 0);
             }
             return;
@@ -140,9 +142,13 @@ final class HttpExchange {
         }
         // Weighted clusters are picked now: filters (rate-limit descriptors) see the destination.
         String clusterName = routeAction instanceof ForwardAction f ? f.pickCluster(ThreadLocalRandom.current()) : null;
-        if (runFilters(view, clusterName)) {
-            return;
+        if (!filtersTookOver(view, routeAction, clusterName)) {
+            act(routeAction, clusterName, view);
         }
+    }
+
+    /** Runs the route's action: forward, redirect or answer directly. */
+    private void act(RouteAction routeAction, String clusterName, NettyRequestView view) {
         if (routeAction instanceof ForwardAction f) {
             forward(f, clusterName);
         } else if (routeAction instanceof RedirectAction r) {
@@ -153,19 +159,64 @@ final class HttpExchange {
         }
     }
 
-    /** Runs the connection manager's HTTP filters; true when one of them answered the request. */
-    private boolean runFilters(NettyRequestView view, String clusterName) {
+    /**
+     * Runs the connection manager's HTTP filters. True when they took the request over: one
+     * answered, or one decides later (then the action, or the 404 without {@code action}, follows
+     * when it has).
+     */
+    private boolean filtersTookOver(NettyRequestView view, RouteAction action, String clusterName) {
         dev.outrigger.sidecar.filter.HttpFilterChain filters = listener.httpFilters(conn.hcm());
         if (filters.isEmpty()) {
             return false;
         }
         filtered = ExchangeFilters.context(ctx.channel(), request, view, conn.hcm(), clusterName,
                 listener.serviceCluster(), selection);
-        if (filters.run(filtered, selection) instanceof dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
+        dev.outrigger.sidecar.filter.FilterResult result = filters.run(filtered, selection);
+        if (result instanceof dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
             filterReply(reply);
             return true;
         }
+        if (result instanceof dev.outrigger.sidecar.filter.FilterResult.Pending pending) {
+            heldBody = new HeldBody();
+            pending.result().whenCompleteAsync((done, failure) -> afterFilters(done, failure, view, action,
+                    clusterName), ctx.executor());
+            return true;
+        }
         return false;
+    }
+
+    /** A filter that decided later has: go on, on the event loop, unless the client left meanwhile. */
+    private void afterFilters(dev.outrigger.sidecar.filter.FilterResult result, Throwable failure,
+            NettyRequestView view, RouteAction action, String clusterName) {
+        HeldBody held = heldBody;
+        heldBody = null;
+        if (finished) {
+            held.release();
+            return;
+        }
+        try {
+            if (failure != null) {
+                log.warn("an HTTP filter failed on {} {}", request.method(), request.uri(), failure);
+                localReply(ProxyError.FILTER_FAILED, 0);
+            } else if (result instanceof dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
+                filterReply(reply);
+            } else if (action == null) {
+                localReply(ProxyError.NO_ROUTE, 0);
+            } else {
+                act(action, clusterName, view);
+            }
+        } catch (RuntimeException e) {
+            log.warn("request {} {} failed inside the proxy", request.method(), request.uri(), e);
+            if (!finished) {
+                malformed = true;
+                localReply(ProxyError.INTERNAL_ERROR, 0);
+            }
+        }
+        // As if it arrived now: sent upstream, or dropped (and the end of it noted) after a local answer.
+        held.deliver(this::onRequestContent);
+        // Written upstream outside a downstream read: flush it now.
+        onDownstreamReadComplete();
+        conn.maybeRead();
     }
 
     private void forward(ForwardAction f, String clusterName) {
@@ -244,7 +295,12 @@ final class HttpExchange {
             return;
         }
         if (call == null) {
-            content.release();
+            if (heldBody != null) {
+                // An HTTP filter is deciding: keep what this read decoded (reading stops meanwhile).
+                heldBody.add(content);
+            } else {
+                content.release();
+            }
             return;
         }
         call.sendBody(content);
@@ -274,6 +330,9 @@ final class HttpExchange {
         timers.cancel();
         if (call != null) {
             call.cancel(false);
+        }
+        if (heldBody != null) {
+            heldBody.release();
         }
         releaseUnsentRequest();
         listener.stats().requestFinished(0, startNanos);

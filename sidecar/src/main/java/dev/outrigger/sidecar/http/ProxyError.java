@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 public enum ProxyError {
     /** Outrigger failed while handling the request (a bug): answered rather than dropped. */
     INTERNAL_ERROR(500, "internal_error", "internal proxy error", 13),
+    /** An HTTP filter's pending decision failed without a failure mode of its own. */
+    FILTER_FAILED(500, "filter_failed", "an HTTP filter failed", 13),
     /** The request could not be parsed. */
     BAD_REQUEST(400, "bad_request", "malformed request", 13),
     /** The request has an {@code Expect} other than {@code 100-continue}. */

@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * A filter for testing the filter framework, configured with a {@code google.protobuf.StringValue}
  * (its mode), overridden per route by another: it refuses requests carrying {@code x-test-deny}
- * with 451 and marks the responses of the others with {@code x-test-seen: NAME=PER_ROUTE}.
+ * with 451 and marks the responses of the others with {@code x-test-seen: NAME=PER_ROUTE}. In
+ * mode {@code async} it decides 50 ms later on another thread (refusing {@code x-test-deny-later});
+ * in mode {@code async-fail} its decision fails.
  */
 public final class TestHttpFilter {
 
@@ -25,6 +27,26 @@ public final class TestHttpFilter {
             String mode = ConfigValues.unpack(any, StringValue.class, path).getValue();
             if (mode.equals("invalid")) {
                 throw path.field("value").invalid("\"invalid\" is refused by the test filter");
+            }
+            if (mode.startsWith("async")) {
+                // Decides 50 ms later on another thread, as a call to a remote service would.
+                return environment -> (HttpFilter) (request, perRoute) -> {
+                    boolean deny = !request.request().headerValues("x-test-deny-later").isEmpty();
+                    java.util.concurrent.CompletableFuture<FilterResult> later = new java.util.concurrent.CompletableFuture<>();
+                    java.util.concurrent.CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS)
+                            .execute(() -> {
+                                if (mode.equals("async-fail")) {
+                                    later.completeExceptionally(new IllegalStateException("the test service is down"));
+                                } else if (deny) {
+                                    later.complete(new FilterResult.Reply(451, "test_denied", "denied later by " + name, 7,
+                                            List.of()));
+                                } else {
+                                    request.addResponseHeader("x-test-seen", name + "=later");
+                                    later.complete(FilterResult.CONTINUE);
+                                }
+                            });
+                    return new FilterResult.Pending(later);
+                };
             }
             return environment -> (HttpFilter) (request, perRoute) -> {
                 if (!request.request().headerValues("x-test-deny").isEmpty()) {

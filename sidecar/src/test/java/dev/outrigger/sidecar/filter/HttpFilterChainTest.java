@@ -29,55 +29,6 @@ class HttpFilterChainTest {
               typed_config: { "@type": type.googleapis.com/google.protobuf.StringValue, value: "%s" }
             """;
 
-    private static String yaml(String filters, String hcmExtra) {
-        return """
-                static_resources:
-                  listeners:
-                  - name: in
-                    address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
-                    filter_chains:
-                    - filters:
-                      - name: envoy.filters.network.http_connection_manager
-                        typed_config:
-                          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                          stat_prefix: in
-                %s
-                          route_config:
-                            typed_per_filter_config:
-                              second: { "@type": type.googleapis.com/google.protobuf.StringValue, value: table }
-                            virtual_hosts:
-                            - name: app
-                              domains: ["*"]
-                              typed_per_filter_config:
-                                first: { "@type": type.googleapis.com/google.protobuf.StringValue, value: vhost }
-                              routes:
-                              - match: { prefix: "/r" }
-                                route: { cluster: app }
-                                typed_per_filter_config:
-                                  first: { "@type": type.googleapis.com/google.protobuf.StringValue, value: route }
-                              - match: { prefix: "/off" }
-                                route: { cluster: app }
-                                typed_per_filter_config:
-                                  first:
-                                    "@type": type.googleapis.com/envoy.config.route.v3.FilterConfig
-                                    disabled: true
-                              - match: { prefix: "/direct" }
-                                direct_response: { status: 200, body: { inline_string: "direct" } }
-                              - match: { prefix: "/v" }
-                                route: { cluster: app }
-                          http_filters:
-                %s
-                          - name: envoy.filters.http.router
-                            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }
-                  clusters:
-                  - name: app
-                    load_assignment:
-                      endpoints:
-                      - lb_endpoints:
-                        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${app} } } }
-                """.formatted(hcmExtra.indent(10).stripTrailing(), filters.indent(10).stripTrailing());
-    }
-
     private TestUpstream app;
     private ProxyFixture proxy;
 
@@ -85,7 +36,7 @@ class HttpFilterChainTest {
     void start() throws Exception {
         TestHttpFilter.register();
         app = TestUpstream.named("app");
-        proxy = ProxyFixture.start(yaml(FILTER.formatted("first", "a") + FILTER.formatted("second", "b"), ""), app);
+        proxy = ProxyFixture.start(HttpFilterChainTestYaml.yaml(FILTER.formatted("first", "a") + FILTER.formatted("second", "b"), ""), app);
     }
 
     @AfterEach
@@ -134,12 +85,12 @@ class HttpFilterChainTest {
                 get("/r", Map.of("x-forwarded-for", "9.9.9.9")).headers("x-test-seen").get(0),
                 "without use_remote_address the peer's own entry is trusted, as in Envoy");
         proxy.close();
-        proxy = ProxyFixture.start(yaml(FILTER.formatted("first", "a"), "use_remote_address: true\nxff_num_trusted_hops: 1"),
+        proxy = ProxyFixture.start(HttpFilterChainTestYaml.yaml(FILTER.formatted("first", "a"), "use_remote_address: true\nxff_num_trusted_hops: 1"),
                 app);
         assertEquals("first=route;principal=null;remote=8.8.8.8",
                 get("/r", Map.of("x-forwarded-for", "9.9.9.9, 8.8.8.8")).headers("x-test-seen").get(0));
         proxy.close();
-        proxy = ProxyFixture.start(yaml(FILTER.formatted("first", "a"), "use_remote_address: true"), app);
+        proxy = ProxyFixture.start(HttpFilterChainTestYaml.yaml(FILTER.formatted("first", "a"), "use_remote_address: true"), app);
         assertEquals("first=route;principal=null;remote=127.0.0.1",
                 get("/r", Map.of("x-forwarded-for", "9.9.9.9")).headers("x-test-seen").get(0),
                 "an edge trusts no hop by default");
@@ -147,22 +98,22 @@ class HttpFilterChainTest {
 
     @Test
     void configurationMistakesAreNamed() throws Exception {
-        assertConfigError(yaml("""
+        assertConfigError(HttpFilterChainTestYaml.yaml("""
                 - name: mystery
                   typed_config: { "@type": type.googleapis.com/google.protobuf.Int32Value, value: 1 }
                 """, ""), "http_filters[0]: mystery is not supported (HTTP filters: ");
-        assertConfigError(yaml(FILTER.formatted("first", "invalid"), ""),
+        assertConfigError(HttpFilterChainTestYaml.yaml(FILTER.formatted("first", "invalid"), ""),
                 "http_filters[0].typed_config.value: \"invalid\" is refused by the test filter");
-        assertConfigError(yaml(FILTER.formatted("first", "a") + FILTER.formatted("first", "b"), ""),
+        assertConfigError(HttpFilterChainTestYaml.yaml(FILTER.formatted("first", "a") + FILTER.formatted("first", "b"), ""),
                 "http_filters[1].name: \"first\" is the name of an earlier filter");
-        assertConfigError(yaml(FILTER.formatted("first", "a"), "").replace(
+        assertConfigError(HttpFilterChainTestYaml.yaml(FILTER.formatted("first", "a"), "").replace(
                 "second: { \"@type\": type.googleapis.com/google.protobuf.StringValue, value: table }",
                 "second: { \"@type\": type.googleapis.com/google.protobuf.Int32Value, value: 1 }"),
                 "route_config.typed_per_filter_config[\"second\"]: google.protobuf.Int32Value is not a per-route "
                         + "configuration of a filter Outrigger implements");
         // Optional: an unknown filter, and an unknown per-route type, are skipped.
         proxy.close();
-        proxy = ProxyFixture.start(yaml("""
+        proxy = ProxyFixture.start(HttpFilterChainTestYaml.yaml("""
                 - name: mystery
                   is_optional: true
                   typed_config: { "@type": type.googleapis.com/google.protobuf.Int32Value, value: 1 }

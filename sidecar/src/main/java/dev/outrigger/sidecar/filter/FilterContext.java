@@ -32,7 +32,7 @@ public final class FilterContext implements RbacInput, RateLimitInput {
     private final dev.outrigger.sidecar.route.RouteSelection route;
     private final java.util.concurrent.Executor executor;
     private List<Map.Entry<String, String>> responseHeaders;
-    private Map<String, String> decisions;
+    private Map<String, Map<String, String>> metadata;
 
     /**
      * @param request the request
@@ -144,18 +144,19 @@ public final class FilterContext implements RbacInput, RateLimitInput {
     }
 
     /**
-     * Records a decision under {@code key} (e.g. {@code rbac_policy}), for the access log; a
-     * later one under the same key replaces it.
+     * Records a decision as Envoy's dynamic metadata, for the access log
+     * ({@code %DYNAMIC_METADATA(namespace:key)%}): e.g. namespace {@code envoy.filters.http.rbac},
+     * key {@code enforced_effective_policy_id}. A later value for the same key replaces it.
      */
-    public void note(String key, String value) {
-        if (decisions == null) {
-            decisions = new LinkedHashMap<>(4);
+    public void note(String namespace, String key, String value) {
+        if (metadata == null) {
+            metadata = new LinkedHashMap<>(4);
         }
-        decisions.put(key, value);
+        metadata.computeIfAbsent(namespace, n -> new LinkedHashMap<>(4)).put(key, value);
     }
 
-    /** The decisions recorded, in the order first recorded. */
-    public Map<String, String> decisions() {
-        return decisions == null ? Map.of() : decisions;
+    /** The dynamic metadata recorded, by namespace then key, in the order first recorded. */
+    public Map<String, Map<String, String>> metadata() {
+        return metadata == null ? Map.of() : metadata;
     }
 }

@@ -24,6 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LocalRateLimitHttpFilter implements HttpFilter {
 
+    /** Where a limited request's decision is recorded as dynamic metadata. */
+    static final String NAMESPACE = "envoy.filters.http.local_ratelimit";
+
     private final LocalRateLimiter limiter;
     private final RateLimitStats stats;
 
@@ -56,14 +59,14 @@ public final class LocalRateLimitHttpFilter implements HttpFilter {
             }
             case LIMITED_NOT_ENFORCED -> {
                 stats.count(RateLimitStats.Outcome.OVER_LIMIT_NOT_ENFORCED, d.descriptor());
-                request.note("ratelimit", "over_limit_not_enforced");
+                request.note(NAMESPACE, "decision", "over_limit_not_enforced");
                 config.requestHeadersToAddWhenNotEnforced().apply(request.requestHeaders(), headerContext(request));
                 RateLimitHeaders.addTo(new ResponseHeaders(request), config, d);
                 return FilterResult.CONTINUE;
             }
             default -> {
                 stats.count(RateLimitStats.Outcome.OVER_LIMIT, d.descriptor());
-                request.note("ratelimit", "over_limit");
+                request.note(NAMESPACE, "decision", "over_limit");
                 return refusal(request, config, d);
             }
         }

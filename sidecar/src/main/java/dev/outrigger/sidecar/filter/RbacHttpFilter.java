@@ -7,10 +7,15 @@ import java.util.List;
 /**
  * Envoy's HTTP RBAC filter: shadow rules are evaluated and counted, the enforced rules decide. A
  * denied request gets 403 with {@code x-outrigger-error: rbac_denied} (gRPC: PERMISSION_DENIED);
- * the deciding policy is recorded as the request's {@code rbac_policy} (and {@code
- * rbac_shadow_policy}) decision. A route's {@code RBACPerRoute} replaces the filter's rules.
+ * the deciding policy is recorded as Envoy records it, in the dynamic metadata namespace
+ * {@code envoy.filters.http.rbac}: {@code enforced_effective_policy_id},
+ * {@code enforced_engine_result}, {@code shadow_effective_policy_id}, {@code shadow_engine_result}.
+ * A route's {@code RBACPerRoute} replaces the filter's rules.
  */
 public final class RbacHttpFilter implements HttpFilter {
+
+    /** Where decisions are recorded as dynamic metadata, as Envoy's RBAC filter does. */
+    static final String NAMESPACE = "envoy.filters.http.rbac";
 
     /** The reply to a denied request. */
     static final FilterResult.Reply DENIED = new FilterResult.Reply(403, "rbac_denied", "RBAC: access denied", 7,
@@ -33,16 +38,18 @@ public final class RbacHttpFilter implements HttpFilter {
             stats.count(shadow.allowed() ? RbacStats.Outcome.SHADOW_ALLOWED : RbacStats.Outcome.SHADOW_DENIED,
                     shadow.matchedPolicy());
             if (shadow.matchedPolicy() != null) {
-                request.note("rbac_shadow_policy", shadow.matchedPolicy());
+                request.note(NAMESPACE, "shadow_effective_policy_id", shadow.matchedPolicy());
             }
+            request.note(NAMESPACE, "shadow_engine_result", shadow.allowed() ? "allowed" : "denied");
         }
         if (c.rules() == null) {
             return FilterResult.CONTINUE;
         }
         RbacEngine.Decision decision = c.enforce(request);
         if (decision.matchedPolicy() != null) {
-            request.note("rbac_policy", decision.matchedPolicy());
+            request.note(NAMESPACE, "enforced_effective_policy_id", decision.matchedPolicy());
         }
+        request.note(NAMESPACE, "enforced_engine_result", decision.allowed() ? "allowed" : "denied");
         if (decision.allowed()) {
             stats.count(RbacStats.Outcome.ALLOWED, decision.matchedPolicy());
             return FilterResult.CONTINUE;

@@ -64,6 +64,13 @@ public final class MeterNames {
     /** Timer, tag type: from a resource received to serving (warming included). */
     public static final String XDS_APPLY_TIME = "outrigger.xds.apply.time";
 
+    /**
+     * Counter, tag path (a file, or {@code /dev/stdout}, {@code /dev/stderr}): access log lines
+     * not written, because the writer could not keep up (the queue was full), the sink was
+     * closed, or writing failed.
+     */
+    public static final String ACCESS_LOG_DROPPED = "outrigger.access.log.dropped";
+
     /** Gauge: direct memory held by Netty's buffer allocator. */
     public static final String BUFFER_DIRECT_MEMORY = "outrigger.buffer.direct.memory.used";
 
@@ -79,6 +86,8 @@ public final class MeterNames {
     public static final String TAG_CLASS = "response_code_class";
     /** Tag key of a local error's reason. */
     public static final String TAG_REASON = "reason";
+    /** Tag key of an access log's file path. */
+    public static final String TAG_PATH = "path";
     /** Tag key of a detected protocol. */
     public static final String TAG_PROTOCOL = "protocol";
 }

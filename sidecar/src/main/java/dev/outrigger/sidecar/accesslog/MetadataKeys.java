@@ -1,0 +1,24 @@
+package dev.outrigger.sidecar.accesslog;
+
+/**
+ * The dynamic metadata names Envoy's filters use, so that formats written for Envoy read the
+ * same values from Outrigger: {@code %DYNAMIC_METADATA(envoy.filters.http.rbac:shadow_effective_policy_id)%}.
+ */
+public final class MetadataKeys {
+
+    /** Namespace of the HTTP RBAC filter's values. */
+    public static final String RBAC_HTTP = "envoy.filters.http.rbac";
+    /** Namespace of the network RBAC filter's values. */
+    public static final String RBAC_NETWORK = "envoy.filters.network.rbac";
+    /** The enforced policy that matched (allowed or denied the request). */
+    public static final String ENFORCED_POLICY = "enforced_effective_policy_id";
+    /** {@code allowed} or {@code denied}: what the enforced rules decided. */
+    public static final String ENFORCED_RESULT = "enforced_engine_result";
+    /** The shadow policy that matched. */
+    public static final String SHADOW_POLICY = "shadow_effective_policy_id";
+    /** {@code allowed} or {@code denied}: what the shadow rules would have decided. */
+    public static final String SHADOW_RESULT = "shadow_engine_result";
+
+    private MetadataKeys() {
+    }
+}

@@ -9,23 +9,18 @@ import dev.outrigger.sidecar.route.RedirectAction;
 import dev.outrigger.sidecar.route.RouteAction;
 import dev.outrigger.sidecar.route.RouteSelection;
 import dev.outrigger.sidecar.upstream.UpstreamCluster;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request and its response on a downstream HTTP/1.1 connection: route it, then answer it
@@ -40,25 +35,19 @@ final class HttpExchange {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpExchange.class);
 
-    /** Largest unread request body that is read and dropped after a local reply, to keep the connection. */
-    private static final long MAX_DISCARDED_BODY = 64 * 1024;
-
     private final Downstream conn;
     private final ChannelHandlerContext ctx;
     private final ListenerContext listener;
     private final HttpRequest request;
-    private final long startNanos = System.nanoTime();
     private final boolean clientKeepAlive;
     private final boolean http10;
     private final boolean expectsContinue;
 
-    private RouteSelection selection;
+    private final RequestAdmission admission;
+    private final ExchangeRecord record;
     private EndpointState endpoint;
     private UpstreamCall call;
     private final ExchangeTimers timers;
-    private boolean grpc;
-    private String upgradeType;
-    private String upgradeValue;
     private int status;
     private boolean requestComplete;
     private boolean responseStarted;
@@ -68,8 +57,6 @@ final class HttpExchange {
     private boolean malformed;
     /** Request body that arrived while an HTTP filter was deciding, or null when none is. */
     private HeldBody heldBody;
-    /** What the HTTP filters saw and left (response headers), or null when the chain has none. */
-    private dev.outrigger.sidecar.filter.FilterContext filtered;
 
     HttpExchange(Downstream conn, HttpRequest request) {
         this.conn = conn;
@@ -81,6 +68,8 @@ final class HttpExchange {
         this.requestComplete = request instanceof LastHttpContent;
         this.expectsContinue = !http10 && HttpUtil.is100ContinueExpected(request);
         this.timers = new ExchangeTimers(conn.deadlineTimer());
+        this.admission = new RequestAdmission(conn, request, http10);
+        this.record = new ExchangeRecord(listener.stats());
     }
 
     boolean isRequestComplete() {
@@ -93,101 +82,44 @@ final class HttpExchange {
     }
 
     void start() {
-        listener.stats().requestStarted();
         try {
-            route();
+            carryOut(admission.decide());
         } catch (RuntimeException e) {
-            // A bug must cost this request, not the connection's other requests or buffers.
-            log.warn("request {} {} failed inside the proxy", request.method(), request.uri(), e);
-            if (!finished) {
-                malformed = true; // the connection's state is unknown: do not keep it
-                localReply(ProxyError.INTERNAL_ERROR, 0);
-            }
+            failedInside(e);
         }
     }
 
-    private void route() {
-        // Known first, so that every error after this is answered in gRPC's terms to a gRPC client.
-        grpc = Grpc.isGrpc(request);
-        ProxyError problem = RequestChecks.problem(request, http10);
-        if (problem != null) {
-            // A request the decoder failed on leaves the decoder broken: never keep that connection.
-            malformed = request.decoderResult().isFailure();
-            localReply(problem, 0);
-            return;
-        }
-        if (conn.isHttp2()) {
-            ProxyHeaders.removeHttp2Extensions(request.headers());
-        }
-        NettyRequestView view = new NettyRequestView(request);
-        selection = conn.hcm().routeTable().select(view);
-        if (selection == null) {
-            // As in Envoy, the filters run before the router finds no route (an RBAC denial wins over a 404).
-            if (!filtersTookOver(view, null, null)) {
-                localReply(ProxyError.NO_ROUTE, 0);
+    /** Does what the admission decided. */
+    private void carryOut(RequestAdmission.Outcome outcome) {
+        switch (outcome) {
+            case REFUSE -> {
+                malformed |= admission.malformed();
+                localReply(admission.error(), admission.errorStatus());
             }
-            return;
-        }
-        RouteAction routeAction = selection.route().action();
-        // Only a forwarded request can upgrade; a local answer simply ignores the wish.
-        upgradeType = conn.isHttp2() || !(routeAction instanceof ForwardAction) ? null
-                : UpgradeTunnel.requestedUpgrade(request);
-        if (upgradeType != null) {
-            upgradeValue = request.headers().get(HttpHeaderNames.UPGRADE);
-            if (!((ForwardAction) routeAction).allowsUpgrade(upgradeType,
-                    conn.hcm().upgradeTypes().contains(upgradeType))) {
-                localReply(ProxyError.UPGRADE_FAILED, 0);
-                return;
+            case FILTER_REPLY -> filterReply(admission.reply());
+            case WAIT -> {
+                heldBody = new HeldBody();
+                admission.pending().whenCompleteAsync(this::afterFilters, ctx.executor());
             }
-        }
-        // Weighted clusters are picked now: filters (rate-limit descriptors) see the destination.
-        String clusterName = routeAction instanceof ForwardAction f ? f.pickCluster(ThreadLocalRandom.current()) : null;
-        if (!filtersTookOver(view, routeAction, clusterName)) {
-            act(routeAction, clusterName, view);
+            case ACT -> act(admission.action());
+            default -> throw new IllegalStateException(outcome.name());
         }
     }
 
     /** Runs the route's action: forward, redirect or answer directly. */
-    private void act(RouteAction routeAction, String clusterName, NettyRequestView view) {
+    private void act(RouteAction routeAction) {
         if (routeAction instanceof ForwardAction f) {
-            forward(f, clusterName);
+            forward(f, admission.clusterName());
         } else if (routeAction instanceof RedirectAction r) {
-            routeReply(r.status(), null, r.location(view, listener.scheme()));
+            routeReply(r.status(), null, r.location(admission.view(), listener.scheme()));
         } else {
             DirectResponseAction d = (DirectResponseAction) routeAction;
             routeReply(d.status(), d.body(), null);
         }
     }
 
-    /**
-     * Runs the connection manager's HTTP filters. True when they took the request over: one
-     * answered, or one decides later (then the action, or the 404 without {@code action}, follows
-     * when it has).
-     */
-    private boolean filtersTookOver(NettyRequestView view, RouteAction action, String clusterName) {
-        dev.outrigger.sidecar.filter.HttpFilterChain filters = listener.httpFilters(conn.hcm());
-        if (filters.isEmpty()) {
-            return false;
-        }
-        filtered = ExchangeFilters.context(ctx.channel(), request, view, conn.hcm(), clusterName,
-                listener.serviceCluster(), selection);
-        dev.outrigger.sidecar.filter.FilterResult result = filters.run(filtered, selection);
-        if (result instanceof dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
-            filterReply(reply);
-            return true;
-        }
-        if (result instanceof dev.outrigger.sidecar.filter.FilterResult.Pending pending) {
-            heldBody = new HeldBody();
-            pending.result().whenCompleteAsync((done, failure) -> afterFilters(done, failure, view, action,
-                    clusterName), ctx.executor());
-            return true;
-        }
-        return false;
-    }
-
     /** A filter that decided later has: go on, on the event loop, unless the client left meanwhile. */
-    private void afterFilters(dev.outrigger.sidecar.filter.FilterResult result, Throwable failure,
-            NettyRequestView view, RouteAction action, String clusterName) {
+    private void afterFilters(dev.outrigger.sidecar.filter.FilterResult result, Throwable failure) {
         HeldBody held = heldBody;
         heldBody = null;
         if (finished) {
@@ -198,25 +130,26 @@ final class HttpExchange {
             if (failure != null) {
                 log.warn("an HTTP filter failed on {} {}", request.method(), request.uri(), failure);
                 localReply(ProxyError.FILTER_FAILED, 0);
-            } else if (result instanceof dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
-                filterReply(reply);
-            } else if (action == null) {
-                localReply(ProxyError.NO_ROUTE, 0);
             } else {
-                act(action, clusterName, view);
+                carryOut(admission.afterFilters(result));
             }
         } catch (RuntimeException e) {
-            log.warn("request {} {} failed inside the proxy", request.method(), request.uri(), e);
-            if (!finished) {
-                malformed = true;
-                localReply(ProxyError.INTERNAL_ERROR, 0);
-            }
+            failedInside(e);
         }
         // As if it arrived now: sent upstream, or dropped (and the end of it noted) after a local answer.
         held.deliver(this::onRequestContent);
         // Written upstream outside a downstream read: flush it now.
         onDownstreamReadComplete();
         conn.maybeRead();
+    }
+
+    /** A bug must cost this request, not the connection's other requests or buffers. */
+    private void failedInside(RuntimeException e) {
+        log.warn("request {} {} failed inside the proxy", request.method(), request.uri(), e);
+        if (!finished) {
+            malformed = true; // the connection's state is unknown: do not keep it
+            localReply(ProxyError.INTERNAL_ERROR, 0);
+        }
     }
 
     private void forward(ForwardAction f, String clusterName) {
@@ -226,14 +159,9 @@ final class HttpExchange {
             localReply(ProxyError.CLUSTER_NOT_FOUND, f.clusterNotFoundStatus());
             return;
         }
-        if (upgradeType != null && !cluster.speaksHttp1To(false)) {
-            // An upgrade needs an HTTP/1.1 connection upstream (extended CONNECT over HTTP/2 is not supported).
-            localReply(ProxyError.UPGRADE_FAILED, 0);
-            return;
-        }
-        if (grpc && cluster.speaksHttp1To(conn.isHttp2())) {
-            // Trailers carry a gRPC call's status; HTTP/1.1 upstreams cannot be trusted with them.
-            localReply(ProxyError.GRPC_NEEDS_HTTP2, 0);
+        ProxyError unfit = admission.unfitCluster(cluster);
+        if (unfit != null) {
+            localReply(unfit, 0);
             return;
         }
         endpoint = cluster.loadBalancer().choose();
@@ -241,30 +169,20 @@ final class HttpExchange {
             localReply(ProxyError.NO_HEALTHY_UPSTREAM, 0);
             return;
         }
-        if (grpc) {
+        if (admission.grpc()) {
             timers.armGrpcDeadline(f, request.headers());
         }
         if (expectsContinue) {
             // Like Envoy, answer 100-continue here; the upstream never sees the expectation.
             request.headers().remove(HttpHeaderNames.EXPECT);
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER));
+            ctx.writeAndFlush(LocalReplies.continue100());
         }
-        ProxyHeaders.prepareUpstreamRequest(request, f, conn.hcm(), conn.remoteIp(), listener.scheme(),
-                endpoint.hostPort());
-        ClientCertHeader.apply(request.headers(), conn.hcm().forwardClientCert(),
-                dev.outrigger.sidecar.downstream.PeerCertificate.of(ctx.channel()));
-        if (selection.changesRequestHeaders()) {
-            selection.applyRequestHeaders(new NettyHeaders(request.headers()), headerContext());
-        }
-        if (upgradeType != null) {
-            UpgradeTunnel.keepUpgradeHeaders(request, upgradeValue);
-        }
+        admission.prepareUpstreamRequest(f, endpoint.hostPort(), headerContext());
         // The timer also bounds the wait for a pooled connection; if the body is still coming
         // when the connection is ready, it restarts once the request is complete.
         timers.armRouteTimeout();
         call = new UpstreamCall(this, ctx, request, cluster, endpoint,
-                cluster.pool(ctx.channel().eventLoop(), endpoint, conn.isHttp2() && upgradeType == null));
+                cluster.pool(ctx.channel().eventLoop(), endpoint, conn.isHttp2() && admission.upgradeType() == null));
         call.start();
     }
 
@@ -335,7 +253,7 @@ final class HttpExchange {
             heldBody.release();
         }
         releaseUnsentRequest();
-        listener.stats().requestFinished(0, startNanos);
+        record.finished(0);
     }
 
     // ---- events from the upstream call
@@ -358,13 +276,13 @@ final class HttpExchange {
         boolean reusable = ProxyHeaders.prepareDownstreamResponse(response, request.method(), http10);
         keepAlive = clientKeepAlive && requestComplete && !conn.isDraining() && reusable;
         applyResponseRules(response.headers());
-        ExchangeFilters.addResponseHeaders(filtered, response.headers());
-        setConnectionHeader(response.headers());
+        ExchangeFilters.addResponseHeaders(admission.filtered(), response.headers());
+        ProxyHeaders.setConnection(response.headers(), conn.isHttp2(), keepAlive, http10);
     }
 
     /** Whether this exchange asked the upstream for an upgrade. */
     boolean isUpgrading() {
-        return upgradeType != null;
+        return admission.upgradeType() != null;
     }
 
     /** The upstream switched protocols: from here on the two connections are a tunnel. */
@@ -373,7 +291,7 @@ final class HttpExchange {
         timers.cancel();
         status = switching.status().code();
         applyResponseRules(switching.headers());
-        listener.stats().requestFinished(status, startNanos);
+        record.finished(status);
         UpgradeTunnel.open((Http1ServerHandler) conn, upstream, switching, conn.hcm().idleTimeout());
     }
 
@@ -391,9 +309,9 @@ final class HttpExchange {
             localReply(error, 0);
             return;
         }
-        if (grpc && conn.isHttp2()) {
+        if (admission.grpc() && conn.isHttp2()) {
             // A gRPC response under way can still end properly: its status goes in the trailers.
-            listener.stats().localError(error.code());
+            record.error(error.code());
             finished = true;
             timers.cancel();
             complete(ctx.writeAndFlush(Grpc.errorTrailers(error)));
@@ -402,8 +320,8 @@ final class HttpExchange {
         // Too late for an error page: the client must see a truncated response, not a complete one.
         finished = true;
         timers.cancel();
-        listener.stats().localError(error.code());
-        listener.stats().requestFinished(status, startNanos);
+        record.error(error.code());
+        record.finished(status);
         conn.exchangeFinished(this, false);
         ctx.close();
     }
@@ -426,10 +344,8 @@ final class HttpExchange {
 
     /** Answers with {@code error}; {@code status} 0 means the error's own status. */
     private void localReply(ProxyError error, int status) {
-        listener.stats().localError(error.code());
-        sendLocal(grpc ? Grpc.errorResponse(error, conn.hcm().serverName())
-                : LocalReplies.error(ctx.alloc(), status == 0 ? error.status() : status, error,
-                        conn.hcm().serverName()));
+        record.error(error.code());
+        sendLocal(LocalReplies.error(ctx.alloc(), admission.grpc(), error, status, conn.hcm().serverName()));
     }
 
     private void routeReply(int code, String body, String location) {
@@ -438,20 +354,15 @@ final class HttpExchange {
             r.headers().set(HttpHeaderNames.LOCATION, location);
         }
         applyResponseRules(r.headers());
-        ExchangeFilters.addResponseHeaders(filtered, r.headers());
+        ExchangeFilters.addResponseHeaders(admission.filtered(), r.headers());
         sendLocal(r);
     }
 
     /** A filter answered: its status, code and text (or gRPC status), its headers and the chain's. */
     private void filterReply(dev.outrigger.sidecar.filter.FilterResult.Reply reply) {
-        listener.stats().localError(reply.code());
-        FullHttpResponse r = grpc
-                ? Grpc.errorResponse(reply.grpcStatus(), reply.code(), reply.text(), conn.hcm().serverName())
-                : LocalReplies.error(ctx.alloc(), reply.status(), reply.code(), reply.text(), conn.hcm().serverName());
-        for (var h : reply.headers()) {
-            r.headers().add(h.getKey(), h.getValue());
-        }
-        ExchangeFilters.addResponseHeaders(filtered, r.headers());
+        record.error(reply.code());
+        FullHttpResponse r = LocalReplies.filterReply(ctx.alloc(), admission.grpc(), reply, conn.hcm().serverName());
+        ExchangeFilters.addResponseHeaders(admission.filtered(), r.headers());
         sendLocal(r);
     }
 
@@ -462,10 +373,11 @@ final class HttpExchange {
         status = response.status().code();
         // A small unread body is read and dropped so the connection can be kept; a large one is not
         // worth it, and a client waiting for 100-continue will not send its body at all.
-        discardingBody = !requestComplete && !malformed && !expectsContinue && !conn.isHttp2() && smallBody();
+        discardingBody = !requestComplete && !malformed && !expectsContinue && !conn.isHttp2()
+                && RequestChecks.smallBody(request);
         keepAlive = clientKeepAlive && !malformed && (requestComplete || discardingBody) && !conn.isDraining();
         discardingBody &= keepAlive;
-        setConnectionHeader(response.headers());
+        ProxyHeaders.setConnection(response.headers(), conn.isHttp2(), keepAlive, http10);
         complete(ctx.writeAndFlush(response));
     }
 
@@ -478,11 +390,6 @@ final class HttpExchange {
                 && rc.refCnt() > 0) {
             rc.release();
         }
-    }
-
-    private boolean smallBody() {
-        return !HttpUtil.isTransferEncodingChunked(request)
-                && HttpUtil.getContentLength(request, 0L) <= MAX_DISCARDED_BODY;
     }
 
     private void complete(ChannelFuture lastWrite) {
@@ -500,26 +407,15 @@ final class HttpExchange {
             discardingBody = false;
             lastWrite.addListener(ChannelFutureListener.CLOSE);
         }
-        listener.stats().requestFinished(status, startNanos);
+        record.finished(status);
         if (!discardingBody) {
             conn.exchangeFinished(this, reuse);
         }
     }
 
-    private void setConnectionHeader(HttpHeaders headers) {
-        if (conn.isHttp2()) {
-            // HTTP/2 has no connection headers (RFC 9113 8.2.2); a stream simply ends.
-            return;
-        }
-        if (!keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-    }
-
     /** The selected route's response header rules, if it has any. */
     private void applyResponseRules(HttpHeaders headers) {
+        RouteSelection selection = admission.selection();
         if (selection.changesResponseHeaders()) {
             selection.applyResponseHeaders(new NettyHeaders(headers), headerContext());
         }

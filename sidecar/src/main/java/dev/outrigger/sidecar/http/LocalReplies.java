@@ -17,6 +17,28 @@ final class LocalReplies {
     private LocalReplies() {
     }
 
+    /**
+     * The answer to {@code error}: a gRPC trailers-only response to a gRPC client, else an error
+     * page; {@code status} 0 means the error's own status.
+     */
+    static FullHttpResponse error(ByteBufAllocator alloc, boolean grpc, ProxyError error, int status,
+            String serverName) {
+        return grpc ? Grpc.errorResponse(error, serverName)
+                : error(alloc, status == 0 ? error.status() : status, error, serverName);
+    }
+
+    /** An HTTP filter's answer, in gRPC's terms to a gRPC client, with the filter's headers. */
+    static FullHttpResponse filterReply(ByteBufAllocator alloc, boolean grpc,
+            dev.outrigger.sidecar.filter.FilterResult.Reply reply, String serverName) {
+        FullHttpResponse r = grpc
+                ? Grpc.errorResponse(reply.grpcStatus(), reply.code(), reply.text(), serverName)
+                : error(alloc, reply.status(), reply.code(), reply.text(), serverName);
+        for (var h : reply.headers()) {
+            r.headers().add(h.getKey(), h.getValue());
+        }
+        return r;
+    }
+
     /** An error response: short text body and {@code x-outrigger-error}. */
     static FullHttpResponse error(ByteBufAllocator alloc, int status, ProxyError error, String serverName) {
         return error(alloc, status, error.code(), error.text(), serverName);
@@ -39,5 +61,10 @@ final class LocalReplies {
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         r.headers().set(HttpHeaderNames.SERVER, serverName);
         return r;
+    }
+
+    /** {@code 100 Continue}, sent when Outrigger answers a client's {@code expect: 100-continue}. */
+    static FullHttpResponse continue100() {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
     }
 }

@@ -186,4 +186,23 @@ final class ProxyHeaders {
         long lsb = (r.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
         return new UUID(msb, lsb).toString();
     }
+
+    /**
+     * The {@code connection} header of a response on HTTP/1.x: {@code close} when the connection
+     * will not be kept, {@code keep-alive} to an HTTP/1.0 client when it will. HTTP/2 has no
+     * connection headers (RFC 9113 8.2.2): nothing then.
+     */
+    static void setConnection(io.netty.handler.codec.http.HttpHeaders headers, boolean http2, boolean keepAlive,
+            boolean http10) {
+        if (http2) {
+            return;
+        }
+        if (!keepAlive) {
+            headers.set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
+                    io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            headers.set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
+                    io.netty.handler.codec.http.HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
 }

@@ -33,4 +33,13 @@ final class RequestChecks {
         }
         return null;
     }
+
+    /** Largest unread request body that is read and dropped after a local reply, to keep the connection. */
+    static final long MAX_DISCARDED_BODY = 64 * 1024;
+
+    /** Whether the request's body is known and small enough to read and drop after a local reply. */
+    static boolean smallBody(io.netty.handler.codec.http.HttpRequest request) {
+        return !io.netty.handler.codec.http.HttpUtil.isTransferEncodingChunked(request)
+                && io.netty.handler.codec.http.HttpUtil.getContentLength(request, 0L) <= MAX_DISCARDED_BODY;
+    }
 }

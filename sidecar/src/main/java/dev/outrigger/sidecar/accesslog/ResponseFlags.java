@@ -17,7 +17,7 @@ public final class ResponseFlags {
             "request_headers_too_large", "no_route", "cluster_not_found", "no_healthy_upstream",
             "upstream_connect_failure", "upstream_connect_timeout", "upstream_overflow", "upstream_reset",
             "bad_upstream_response", "upstream_timeout", "upgrade_failed", "grpc_needs_http2",
-            "rbac_denied", "local_rate_limited");
+            "rbac_denied", "local_rate_limited", "global_rate_limited", "rate_limit_service_error");
 
     /** Envoy's short flags that have an Outrigger equivalent, with the reason codes each covers. */
     private static final Map<String, Set<String>> ENVOY_FLAGS = Map.ofEntries(
@@ -31,7 +31,8 @@ public final class ResponseFlags {
             Map.entry("UR", Set.of("upstream_reset")),
             Map.entry("UPE", Set.of("bad_upstream_response")),
             Map.entry("DPE", Set.of("bad_request", "uri_too_long", "request_headers_too_large")),
-            Map.entry("RL", Set.of("local_rate_limited")));
+            Map.entry("RL", Set.of("local_rate_limited", "global_rate_limited")),
+            Map.entry("RLSE", Set.of("rate_limit_service_error")));
 
     private ResponseFlags() {
     }

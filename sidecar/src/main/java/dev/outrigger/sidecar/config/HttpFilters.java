@@ -29,6 +29,18 @@ final class HttpFilters {
         // A route's override has buckets of its own, made once with the route configuration.
         HttpFilterRegistry.perRoute(localRateLimit, (any, path) -> new dev.outrigger.sidecar.ratelimit.LocalRateLimiter(
                 LocalRateLimitTranslator.translatePerRoute(any, path)));
+        // Global limits: a client of the backend per listener configuration, closed when it retires.
+        HttpFilterRegistry.filter(io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.getDescriptor()
+                .getFullName(), (name, any, path) -> globalRateLimit(name, GlobalRateLimitTranslator.translate(any, path)));
+        HttpFilterRegistry.filter(dev.outrigger.proto.ratelimit.v1.RedisRateLimit.getDescriptor().getFullName(),
+                (name, any, path) -> globalRateLimit(name, RedisRateLimitTranslator.translate(any, path)));
+        HttpFilterRegistry.perRoute(io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute
+                .getDescriptor().getFullName(), GlobalRateLimitTranslator::translatePerRoute);
+    }
+
+    private static dev.outrigger.sidecar.filter.HttpFilterSpec globalRateLimit(String name,
+            dev.outrigger.sidecar.ratelimit.global.GlobalRateLimitConfig config) {
+        return environment -> dev.outrigger.sidecar.filter.GlobalRateLimitHttpFilter.create(name, config, environment);
     }
 
     static void registerNetwork() {

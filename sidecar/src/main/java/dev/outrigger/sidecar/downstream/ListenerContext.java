@@ -29,6 +29,10 @@ public final class ListenerContext {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final ServerFirstPorts serverFirstPorts = new ServerFirstPorts();
     private volatile boolean draining;
+    /** What the filters opened, closed by {@link #release}; only added to while constructing. */
+    private final java.util.List<AutoCloseable> resources = new java.util.ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ListenerContext.class);
     private final String serviceCluster;
     /** The HTTP filters of each connection manager of the listener, by identity; read-only once built. */
     private final java.util.Map<dev.outrigger.sidecar.listener.HttpConnectionManagerConfig,
@@ -37,24 +41,52 @@ public final class ListenerContext {
     private final java.util.Map<dev.outrigger.sidecar.listener.FilterChainConfig,
             dev.outrigger.sidecar.filter.NetworkFilterChain> networkFilters = new java.util.IdentityHashMap<>();
 
-    /** Context of a listener whose HTTP filters count their decisions in {@code registry}. */
-    public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats,
-            io.micrometer.core.instrument.MeterRegistry registry, String serviceCluster) {
-        this.serviceCluster = serviceCluster;
+    /**
+     * Context of a listener whose filters use the process's {@code services}. What the filters
+     * open is closed by {@link #release}; if building fails, what was opened so far is closed.
+     */
+    public ListenerContext(ListenerConfig config, ListenerStats stats, ListenerServices services) {
+        this.serviceCluster = services.serviceCluster();
         this.config = config;
-        this.clusters = clusters;
+        this.clusters = services.clusters();
         this.stats = stats;
         this.scheme = "http";
-        for (var chain : config.allFilterChains()) {
-            if (!chain.networkFilters().isEmpty()) {
-                networkFilters.put(chain, dev.outrigger.sidecar.filter.NetworkFilterChain.build(chain.networkFilters(),
-                        new dev.outrigger.sidecar.filter.FilterEnvironment(config.name(),
-                                chain.http() != null ? chain.http().statPrefix() : chain.tcp().statPrefix(), registry)));
+        try {
+            for (var chain : config.allFilterChains()) {
+                if (!chain.networkFilters().isEmpty()) {
+                    networkFilters.put(chain, dev.outrigger.sidecar.filter.NetworkFilterChain.build(
+                            chain.networkFilters(), environment(services,
+                                    chain.http() != null ? chain.http().statPrefix() : chain.tcp().statPrefix())));
+                }
+                if (chain.http() != null && !chain.http().filters().isEmpty()) {
+                    httpFilters.put(chain.http(), dev.outrigger.sidecar.filter.HttpFilterChain.build(
+                            chain.http().filters(), environment(services, chain.http().statPrefix())));
+                }
             }
-            if (chain.http() != null && !chain.http().filters().isEmpty()) {
-                httpFilters.put(chain.http(), dev.outrigger.sidecar.filter.HttpFilterChain.build(chain.http().filters(),
-                        new dev.outrigger.sidecar.filter.FilterEnvironment(config.name(), chain.http().statPrefix(),
-                                registry)));
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    private dev.outrigger.sidecar.filter.FilterEnvironment environment(ListenerServices services, String statPrefix) {
+        return new dev.outrigger.sidecar.filter.FilterEnvironment(config.name(), statPrefix, services.registry(),
+                services, resources::add);
+    }
+
+    /**
+     * Closes what the listener's filters opened (clients of other services). Call once no
+     * connection uses this context (drained), off the event loops; idempotent.
+     */
+    public void release() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("listener '{}': closing {} failed", config.name(), resources.get(i), e);
             }
         }
     }
@@ -66,9 +98,10 @@ public final class ListenerContext {
         return filters == null ? dev.outrigger.sidecar.filter.NetworkFilterChain.EMPTY : filters;
     }
 
-    /** Context of a listener without HTTP filters to count (tests). */
+    /** Context of a listener whose filters use services of their own (tests). */
     public ListenerContext(ListenerConfig config, ClusterManager clusters, ListenerStats stats) {
-        this(config, clusters, stats, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "");
+        this(config, stats, new ListenerServices(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "",
+                clusters, null, null));
     }
 
     /** This sidecar's service cluster ({@code node.cluster}), "" when unset: the rate-limit {@code source_cluster}. */

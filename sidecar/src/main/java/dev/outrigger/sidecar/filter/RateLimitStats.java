@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Counts one rate-limit filter's decisions: {@code outrigger_ratelimit_decisions_total{listener,
  * filter, stat_prefix, descriptor, decision}}, decision one of {@code ok}, {@code over_limit},
- * {@code over_limit_not_enforced}, {@code failure_mode_allowed}; descriptor the configured
+ * {@code over_limit_not_enforced}, {@code failure_mode_allowed}, {@code error}; descriptor the configured
  * descriptor that decided ({@code key=value, ...}; {@code key=} for one bucket per value) or
  * {@code default}. Descriptors come from configuration, so the series are bounded.
  */
@@ -16,7 +16,7 @@ final class RateLimitStats {
     /** The outcomes counted. */
     enum Outcome {
         OK("ok"), OVER_LIMIT("over_limit"), OVER_LIMIT_NOT_ENFORCED("over_limit_not_enforced"),
-        FAILURE_MODE_ALLOWED("failure_mode_allowed");
+        FAILURE_MODE_ALLOWED("failure_mode_allowed"), ERROR("error");
 
         private final String tag;
 

@@ -26,6 +26,26 @@ public final class Descriptors {
     }
 
     /**
+     * The descriptors of a route, as Envoy's rate limit filters build them: the route's rules of
+     * {@code stage}, then the virtual host's rules of that stage when {@code virtualHost} says so
+     * ({@code OVERRIDE}: only when the route has no rules; a route's {@code include_vh_rate_limits}
+     * is {@code INCLUDE}).
+     */
+    public static List<Descriptor> ofRoute(List<RateLimitRule> routeRules, List<RateLimitRule> virtualHostRules,
+            LocalRateLimitConfig.VirtualHostRateLimits virtualHost, int stage, RateLimitInput input) {
+        ArrayList<Descriptor> out = collect(routeRules, stage, input, null);
+        boolean withVirtualHost = switch (virtualHost) {
+            case INCLUDE -> true;
+            case OVERRIDE -> routeRules.isEmpty();
+            case IGNORE -> false;
+        };
+        if (withVirtualHost) {
+            out = collect(virtualHostRules, stage, input, out);
+        }
+        return result(out);
+    }
+
+    /**
      * Adds the descriptors of {@code rules} (all of them when {@code stage} is negative, else those
      * that {@link RateLimitRule#appliesAt apply at} it) to {@code out}, which is created on the
      * first descriptor so that a request producing none allocates nothing; returns {@code out}.

@@ -82,19 +82,9 @@ public final class LocalRateLimiter {
         if (!config.rateLimits().isEmpty()) {
             return Descriptors.of(config.rateLimits(), input);
         }
-        ArrayList<Descriptor> out = Descriptors.collect(routeRules, config.stage(), input, null);
-        LocalRateLimitConfig.VirtualHostRateLimits vh = routeIncludesVirtualHostRules
+        return Descriptors.ofRoute(routeRules, virtualHostRules, routeIncludesVirtualHostRules
                 ? LocalRateLimitConfig.VirtualHostRateLimits.INCLUDE
-                : config.virtualHostRateLimits();
-        boolean withVirtualHost = switch (vh) {
-            case INCLUDE -> true;
-            case OVERRIDE -> routeRules.isEmpty();
-            case IGNORE -> false;
-        };
-        if (withVirtualHost) {
-            out = Descriptors.collect(virtualHostRules, config.stage(), input, out);
-        }
-        return Descriptors.result(out);
+                : config.virtualHostRateLimits(), config.stage(), input);
     }
 
     /**

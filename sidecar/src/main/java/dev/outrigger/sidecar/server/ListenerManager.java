@@ -3,10 +3,10 @@ package dev.outrigger.sidecar.server;
 import dev.outrigger.sidecar.downstream.ChainInstaller;
 import dev.outrigger.sidecar.downstream.ListenerChannelInitializer;
 import dev.outrigger.sidecar.downstream.ListenerContext;
+import dev.outrigger.sidecar.downstream.ListenerServices;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ProxyMetrics;
 import dev.outrigger.sidecar.transport.Transport;
-import dev.outrigger.sidecar.upstream.ClusterManager;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -38,10 +38,9 @@ final class ListenerManager {
     private final EventLoopGroup workers;
     private final Transport transport;
     private final ChainInstaller installer;
-    private final ClusterManager clusters;
     private final ProxyMetrics metrics;
     private final Duration drainTimeout;
-    private final String serviceCluster;
+    private final ListenerServices services;
     /** Bound listeners in the order they were added; replaced whole under {@link #changes}. */
     private volatile Map<String, Bound> bound = Map.of();
     private final Object changes = new Object();
@@ -49,13 +48,12 @@ final class ListenerManager {
     private final Set<ListenerContext> retiring = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
-    ListenerManager(EventLoopGroup workers, Transport transport, ChainInstaller installer, ClusterManager clusters,
-            ProxyMetrics metrics, Duration drainTimeout, String serviceCluster) {
-        this.serviceCluster = serviceCluster;
+    ListenerManager(EventLoopGroup workers, Transport transport, ChainInstaller installer, ListenerServices services,
+            ProxyMetrics metrics, Duration drainTimeout) {
+        this.services = services;
         this.workers = workers;
         this.transport = transport;
         this.installer = installer;
-        this.clusters = clusters;
         this.metrics = metrics;
         this.drainTimeout = drainTimeout;
     }
@@ -78,7 +76,12 @@ final class ListenerManager {
                 throw new IllegalStateException("listener " + config.name() + " is already bound");
             }
             Bound b = new Bound(context(config));
-            b.channel = bind(config, b);
+            try {
+                b.channel = bind(config, b);
+            } catch (StartupException | RuntimeException e) {
+                b.context.release();
+                throw e;
+            }
             Map<String, Bound> next = new LinkedHashMap<>(bound);
             next.put(config.name(), b);
             bound = java.util.Collections.unmodifiableMap(next);
@@ -108,7 +111,13 @@ final class ListenerManager {
             ListenerContext old = b.context;
             ListenerContext next = context(config);
             if (!sameSocket(old.config().address(), config.address())) {
-                Channel fresh = bind(config, b);
+                Channel fresh;
+                try {
+                    fresh = bind(config, b);
+                } catch (StartupException | RuntimeException e) {
+                    next.release();
+                    throw e;
+                }
                 Channel previous = b.channel;
                 b.channel = fresh;
                 previous.close().syncUninterruptibly();
@@ -217,11 +226,25 @@ final class ListenerManager {
                 old.closeAll();
             }
         }, drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        done.whenComplete((v, e) -> retiring.remove(old));
+        // Releasing may wait (closing a client of another service): not on the event loop that saw the last close.
+        done.whenCompleteAsync((v, e) -> {
+            retiring.remove(old);
+            old.release();
+        });
     }
 
-    private ListenerContext context(ListenerConfig config) {
-        return new ListenerContext(config, clusters, metrics.listener(config.name()), metrics.registry(), serviceCluster);
+    /** Releases what every listener's filters opened, retiring ones included: the process stops, after {@link #closeAll}. */
+    void releaseAll() {
+        contexts().forEach(ListenerContext::release);
+    }
+
+    /** A new context for {@code config}; throws when its filters cannot be built. */
+    private ListenerContext context(ListenerConfig config) throws StartupException {
+        try {
+            return new ListenerContext(config, metrics.listener(config.name()), services);
+        } catch (RuntimeException e) {
+            throw new StartupException("listener '" + config.name() + "': " + e.getMessage(), e);
+        }
     }
 
     private Channel bind(ListenerConfig config, Bound b) throws StartupException {

@@ -47,6 +47,7 @@ public final class Sidecar implements AutoCloseable {
     private AdminServer admin;
     private ClusterManager clusters;
     private ListenerManager listeners;
+    private dev.outrigger.sidecar.downstream.ListenerServices services;
     private volatile XdsRuntime xds;
     private TlsContextManager tls;
     /** How often certificate files are checked for changes. */
@@ -106,10 +107,11 @@ public final class Sidecar implements AutoCloseable {
         tls = new TlsContextManager(TLS_FILE_POLL_MILLIS, metrics.registry());
         log.info("TLS: {}", TlsContexts.providerDescription());
         clusters = new ClusterManager(snap.clusters(), metrics, transport, tls::client);
+        services = new dev.outrigger.sidecar.downstream.ListenerServices(metrics.registry(), settings.nodeCluster() == null ? "" : settings.nodeCluster(),
+                clusters, workers, transport.socketChannelClass());
         listeners = new ListenerManager(workers, transport,
                 new TlsTerminator(new ChainInstallers(new HttpChainInstaller(), new TcpChainInstaller()),
-                        chain -> tls.server(chain.tls())), clusters, metrics,
-                settings.drainTimeout(), settings.nodeCluster() == null ? "" : settings.nodeCluster());
+                        chain -> tls.server(chain.tls())), services, metrics, settings.drainTimeout());
         for (ListenerConfig lc : snap.listeners()) {
             prepareTls(lc);
             listeners.add(lc);
@@ -325,6 +327,10 @@ public final class Sidecar implements AutoCloseable {
         }
         if (listeners != null) {
             listeners.closeAll();
+            listeners.releaseAll();
+        }
+        if (services != null) {
+            services.close();
         }
         if (tls != null) {
             tls.close();

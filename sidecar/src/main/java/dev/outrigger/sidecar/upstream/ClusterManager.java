@@ -21,6 +21,7 @@ public final class ClusterManager {
     private final Transport transport;
     private final Function<TlsSettings, TlsContextSource> tlsContexts;
     private volatile Map<String, UpstreamCluster> clusters = Map.of();
+    private final java.util.List<Runnable> updateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Creates the runtime state of every cluster in {@code configs}. */
     public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport) {
@@ -95,7 +96,20 @@ public final class ClusterManager {
         }
         clusters = Map.copyOf(next);
         retired.forEach(UpstreamCluster::retire);
+        for (Runnable listener : updateListeners) {
+            listener.run();
+        }
         return new UpdateCounts(added, updated, replaced, removed);
+    }
+
+    /**
+     * Runs {@code listener} after every {@link #update} (on the thread that updates), until the
+     * returned handle is closed: how a client of a service reached through a cluster (a rate
+     * limit service) follows its endpoints. It must be quick and must not throw.
+     */
+    public AutoCloseable onUpdate(Runnable listener) {
+        updateListeners.add(listener);
+        return () -> updateListeners.remove(listener);
     }
 
     /** Closes all idle pooled connections. */

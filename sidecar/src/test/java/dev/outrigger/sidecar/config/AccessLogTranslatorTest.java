@@ -236,7 +236,7 @@ class AccessLogTranslatorTest {
                 ".filter.or_filter.filters", "needs at least 2 filters, as in Envoy (got 1)");
         assertRejected(log("filter: { response_flag_filter: { flags: [UH, UAEX] } }", stdout("")),
                 ".filter.response_flag_filter.flags[1]", "\"UAEX\" is not a flag Outrigger sets: give an Envoy flag "
-                        + "with an Outrigger equivalent (DPE, NC, NR, RL, UC, UF, UH, UO, UPE, UR, UT) or an Outrigger "
+                        + "with an Outrigger equivalent (DPE, NC, NR, RL, RLSE, UC, UF, UH, UO, UPE, UR, UT) or an Outrigger "
                         + "reason code such as rbac_denied (docs/observability.md lists them)");
         assertRejected(log("filter: { status_code_filter: { comparison: { op: GE } } }", stdout("")),
                 ".filter.status_code_filter.comparison.value", "required");

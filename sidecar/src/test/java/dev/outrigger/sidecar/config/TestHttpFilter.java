@@ -11,9 +11,15 @@ import java.util.Map;
  * (its mode), overridden per route by another: it refuses requests carrying {@code x-test-deny}
  * with 451 and marks the responses of the others with {@code x-test-seen: NAME=PER_ROUTE}. In
  * mode {@code async} it decides 50 ms later on another thread (refusing {@code x-test-deny-later});
- * in mode {@code async-fail} its decision fails.
+ * in mode {@code async-fail} its decision fails; in mode {@code tracked} it lets everything
+ * through and counts its builds and releases ({@link #TRACKED_BUILT}, {@link #TRACKED_RELEASED}).
  */
 public final class TestHttpFilter {
+
+    /** Filters of mode {@code tracked} built so far (one per listener configuration). */
+    public static final java.util.concurrent.atomic.AtomicInteger TRACKED_BUILT = new java.util.concurrent.atomic.AtomicInteger();
+    /** Of those, how many had what they opened closed (their listener configuration retired). */
+    public static final java.util.concurrent.atomic.AtomicInteger TRACKED_RELEASED = new java.util.concurrent.atomic.AtomicInteger();
 
     private TestHttpFilter() {
     }
@@ -27,6 +33,14 @@ public final class TestHttpFilter {
             String mode = ConfigValues.unpack(any, StringValue.class, path).getValue();
             if (mode.equals("invalid")) {
                 throw path.field("value").invalid("\"invalid\" is refused by the test filter");
+            }
+            if (mode.equals("tracked")) {
+                // Opens "a client" per listener configuration, as the global rate limit filter does.
+                return environment -> {
+                    TRACKED_BUILT.incrementAndGet();
+                    environment.closeWhenRetired().accept(TRACKED_RELEASED::incrementAndGet);
+                    return (HttpFilter) (request, perRoute) -> FilterResult.CONTINUE;
+                };
             }
             if (mode.startsWith("async")) {
                 // Decides 50 ms later on another thread, as a call to a remote service would.

@@ -27,41 +27,11 @@ import org.junit.jupiter.api.Test;
 class LocalRateLimitTest {
 
     static String yaml(String filter, String routes) {
-        return """
-                static_resources:
-                  listeners:
-                  - name: in
-                    address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
-                    filter_chains:
-                    - filters:
-                      - name: envoy.filters.network.http_connection_manager
-                        typed_config:
-                          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                          stat_prefix: in
-                          route_config:
-                            virtual_hosts:
-                            - name: app
-                              domains: ["*"]
-                              routes:
-                %s
-                          http_filters:
-                          - name: limit
-                            typed_config:
-                              "@type": type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
-                %s
-                          - name: envoy.filters.http.router
-                            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }
-                  clusters:
-                  - name: app
-                    typed_extension_protocol_options:
-                      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                        use_downstream_protocol_config: {}
-                    load_assignment:
-                      endpoints:
-                      - lb_endpoints:
-                        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${app} } } }
-                """.formatted(routes.indent(14).stripTrailing(), filter.indent(14).stripTrailing());
+        return PolicyConfigs.httpListener("routes:\n" + routes, """
+                - name: limit
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
+                """ + filter.indent(4), "");
     }
 
     private static final String ENFORCED = """

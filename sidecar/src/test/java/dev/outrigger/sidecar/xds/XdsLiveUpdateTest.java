@@ -128,6 +128,54 @@ class XdsLiveUpdateTest extends XdsTestBase {
         assertEquals(port, f.sidecar.listenerAddress("out").getPort());
     }
 
+    /**
+     * What a listener configuration's filters opened (clients of other services) is closed once
+     * its connections drained: not while a request is still in flight on it, and not for the
+     * configuration that replaced it until that one is removed too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
+    void aReplacedListenersFiltersAreReleasedAfterItsConnectionsDrain(String api) throws Exception {
+        dev.outrigger.sidecar.config.TestHttpFilter.register();
+        TestUpstream slow = keep(TestUpstream.start("slow", r -> Reply.ok("slow").delay(Duration.ofMillis(1500))));
+        TestControlPlane cp = keep(TestControlPlane.start(0));
+        var clusters = List.of(edsCluster("svc"));
+        var eds = List.of(endpoints("svc", slow.port()));
+        var rds = List.of(routes("routes", Map.of("/", "svc")));
+        int built = dev.outrigger.sidecar.config.TestHttpFilter.TRACKED_BUILT.get();
+        int released = dev.outrigger.sidecar.config.TestHttpFilter.TRACKED_RELEASED.get();
+        cp.set(NODE, Snapshot.create(clusters, eds, List.of(tracked(httpListener("out", 0, "routes"))), rds,
+                List.of(), "1"));
+        XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
+        f.awaitReady();
+        CompletableFuture<HttpResponse<String>> inFlight = inFlight(f, "out", "/");
+        await("request reached the endpoint", () -> slow.requestsStarted() == 1);
+        cp.set(NODE, Snapshot.create(clusters, eds, List.of(tracked(httpListener("out", 0, "routes", "out-v2"))),
+                rds, List.of(), "2"));
+        await("listener updated", () -> f.admin("/config_dump").contains("\"stat_prefix\" : \"out-v2\""));
+        assertEquals(built + 2, dev.outrigger.sidecar.config.TestHttpFilter.TRACKED_BUILT.get());
+        assertEquals(released, dev.outrigger.sidecar.config.TestHttpFilter.TRACKED_RELEASED.get(),
+                "the old configuration still serves a request");
+        assertEquals("slow", inFlight.get(10, TimeUnit.SECONDS).body());
+        await("the old configuration released once drained",
+                () -> dev.outrigger.sidecar.config.TestHttpFilter.TRACKED_RELEASED.get() == released + 1);
+        cp.set(NODE, Snapshot.create(clusters, eds, List.of(), rds, List.of(), "3"));
+        await("the removed listener's configuration released",
+                () -> dev.outrigger.sidecar.config.TestHttpFilter.TRACKED_RELEASED.get() == released + 2);
+    }
+
+    /** {@code listener} with the test filter in mode {@code tracked} before its router. */
+    private static Listener tracked(Listener listener) throws Exception {
+        var chain = listener.getFilterChains(0);
+        var hcm = chain.getFilters(0).getTypedConfig().unpack(
+                io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class);
+        hcm = hcm.toBuilder().addHttpFilters(0, io.envoyproxy.envoy.extensions.filters.network.http_connection_manager
+                .v3.HttpFilter.newBuilder().setName("tracked").setTypedConfig(com.google.protobuf.Any.pack(
+                        com.google.protobuf.StringValue.of("tracked")))).build();
+        return listener.toBuilder().setFilterChains(0, chain.toBuilder().setFilters(0, chain.getFilters(0).toBuilder()
+                .setTypedConfig(com.google.protobuf.Any.pack(hcm)))).build();
+    }
+
     private static long count(LoadLoop load, String body) {
         return load.bodies().getOrDefault(body, 0L);
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A real gRPC rate limit service on 127.0.0.1 (ephemeral port) that records every request and
  * answers with what the test set, or never answers.
  */
-final class TestRateLimitServer implements AutoCloseable {
+public final class TestRateLimitServer implements AutoCloseable {
 
     private final Server server;
     private final List<RateLimitRequest> requests = new CopyOnWriteArrayList<>();
@@ -31,7 +31,7 @@ final class TestRateLimitServer implements AutoCloseable {
     private volatile boolean silent;
     private volatile boolean holding;
 
-    TestRateLimitServer() throws IOException {
+    public TestRateLimitServer() throws IOException {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new Service())
                 .intercept(new io.grpc.ServerInterceptor() {
@@ -46,17 +46,17 @@ final class TestRateLimitServer implements AutoCloseable {
                 .start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", server.getPort());
     }
 
     /** Answers every later call with {@code response}. */
-    void answer(RateLimitResponse response) {
+    public void answer(RateLimitResponse response) {
         answer.set(response);
     }
 
     /** Makes later calls wait forever (until the client gives up). */
-    void goSilent() {
+    public void goSilent() {
         silent = true;
     }
 
@@ -75,7 +75,7 @@ final class TestRateLimitServer implements AutoCloseable {
         held.clear();
     }
 
-    List<RateLimitRequest> requests() {
+    public List<RateLimitRequest> requests() {
         return requests;
     }
 

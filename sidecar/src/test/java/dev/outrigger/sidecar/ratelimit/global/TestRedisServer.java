@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Assumptions;
  * A real {@code redis-server} on 127.0.0.1, started for a test with nothing persisted, and a plain
  * client to look into it. Tests that need one skip when it is not installed.
  */
-final class TestRedisServer implements AutoCloseable {
+public final class TestRedisServer implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/redis-server");
 
@@ -39,7 +39,7 @@ final class TestRedisServer implements AutoCloseable {
     }
 
     /** Starts a server on a free port; skips the test when redis-server is not installed. */
-    static TestRedisServer start() throws Exception {
+    public static TestRedisServer start() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "redis-server is not installed at " + BINARY
                 + " (apt-get install redis-server); skipping the tests that need a real Redis");
         Exception last = null;
@@ -93,7 +93,7 @@ final class TestRedisServer implements AutoCloseable {
         ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -109,7 +109,7 @@ final class TestRedisServer implements AutoCloseable {
     }
 
     /** Script runs so far, by SHA or by text. */
-    long scriptRuns() {
+    public long scriptRuns() {
         return calls("evalsha") + calls("eval");
     }
 
@@ -122,7 +122,7 @@ final class TestRedisServer implements AutoCloseable {
     }
 
     /** Stops the server now, as a crash would. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 

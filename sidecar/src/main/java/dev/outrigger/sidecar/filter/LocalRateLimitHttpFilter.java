@@ -9,9 +9,7 @@ import dev.outrigger.sidecar.route.HeaderContext;
 import dev.outrigger.sidecar.route.MutableHeaders;
 import dev.outrigger.sidecar.route.RateLimitRules;
 import dev.outrigger.sidecar.route.RouteSelection;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -78,7 +76,7 @@ public final class LocalRateLimitHttpFilter implements HttpFilter {
     }
 
     private static FilterResult refusal(FilterContext request, LocalRateLimitConfig config, Decision d) {
-        ReplyHeaders headers = new ReplyHeaders();
+        dev.outrigger.sidecar.route.ListHeaders headers = new dev.outrigger.sidecar.route.ListHeaders();
         config.responseHeadersToAdd().apply(headers, headerContext(request));
         headers.set(RateLimitHeaders.RATE_LIMITED, "true");
         RateLimitHeaders.addTo(headers, config, d);
@@ -87,7 +85,7 @@ public final class LocalRateLimitHttpFilter implements HttpFilter {
             headers.set("retry-after", Long.toString(Math.max(1, d.resetSeconds())));
         }
         return new FilterResult.Reply(config.status(), "local_rate_limited", "local_rate_limited", config.grpcStatus(),
-                headers.entries);
+                headers.entries());
     }
 
     private static HeaderContext headerContext(FilterContext request) {
@@ -121,42 +119,6 @@ public final class LocalRateLimitHttpFilter implements HttpFilter {
         @Override
         public void remove(String name) {
             // nothing to remove from a response not yet written
-        }
-    }
-
-    /** Headers of a refusal, collected in order. */
-    private static final class ReplyHeaders implements MutableHeaders {
-        final List<Map.Entry<String, String>> entries = new ArrayList<>(6);
-
-        @Override
-        public String get(String name) {
-            for (Map.Entry<String, String> e : entries) {
-                if (e.getKey().equalsIgnoreCase(name)) {
-                    return e.getValue();
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public boolean contains(String name) {
-            return get(name) != null;
-        }
-
-        @Override
-        public void add(String name, String value) {
-            entries.add(Map.entry(name, value));
-        }
-
-        @Override
-        public void set(String name, String value) {
-            remove(name);
-            add(name, value);
-        }
-
-        @Override
-        public void remove(String name) {
-            entries.removeIf(e -> e.getKey().equalsIgnoreCase(name));
         }
     }
 }

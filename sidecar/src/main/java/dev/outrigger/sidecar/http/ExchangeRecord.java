@@ -61,10 +61,11 @@ final class ExchangeRecord {
 
     /** The exchange ended with {@code status} (0: no response was sent). */
     void finished(int status) {
-        stats.requestFinished(status, startNanos);
+        // Logged first: once the request no longer counts as active, its line is queued.
         if (log != null) {
             log.write(status, reason, System.nanoTime() - startNanos);
         }
+        stats.requestFinished(status, startNanos);
     }
 
     /** The error code the exchange ended with, or null. */

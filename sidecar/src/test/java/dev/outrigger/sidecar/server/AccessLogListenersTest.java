@@ -85,10 +85,13 @@ class AccessLogListenersTest {
             Sidecar sidecar = Sidecar.start(load(log, "outbound", app), "test");
             try (RawHttpClient client = RawHttpClient.connect(sidecar.listenerAddress("outbound").getPort())) {
                 assertEquals(200, client.get("/stop").status());
+                // The client has the response a moment before the proxy is done with the request.
+                Await.until("the request finished", WAIT, () -> TcpTestConfigs.metric(sidecar,
+                        "outrigger_downstream_rq_active{listener=\"outbound\"}") == 0);
             } finally {
                 sidecar.close();
             }
-            // No waiting: closing wrote out what was queued.
+            // No waiting for the writer's periodic flush: closing wrote out what was queued.
             assertEquals(1, lines(log).size(), lines(log).toString());
             assertTrue(lines(log).get(0).contains("\"GET /stop HTTP/1.1\" 200"), lines(log).toString());
         }

@@ -13,7 +13,7 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import java.time.Duration;
-import java.util.ArrayList;
+import dev.outrigger.sidecar.accesslog.AccessLogConfig;
 import dev.outrigger.sidecar.filter.HttpFilterConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,11 +62,13 @@ final class HcmTranslator {
             String rdsName,
             ForwardClientCert forwardClientCert,
             List<HttpFilterConfig> filters,
-            int xffNumTrustedHops) {
+            int xffNumTrustedHops,
+            List<AccessLogConfig> accessLogs) {
 
         Draft {
             skippedOptionalFilters = List.copyOf(skippedOptionalFilters);
             filters = List.copyOf(filters);
+            accessLogs = List.copyOf(accessLogs);
             Objects.requireNonNull(http2, "http2");
             upgradeTypes = Set.copyOf(upgradeTypes);
             if ((routeConfig == null) == (rdsName == null)) {
@@ -78,7 +80,8 @@ final class HcmTranslator {
         HttpConnectionManagerConfig complete(RouteSource routes) {
             return new HttpConnectionManagerConfig(statPrefix, routes, idleTimeout, maxRequestHeadersBytes,
                     generateRequestId, preserveExternalRequestId, useRemoteAddress, skipXffAppend, serverName,
-                    codec, skippedOptionalFilters, http2, upgradeTypes, forwardClientCert, filters, xffNumTrustedHops);
+                    codec, skippedOptionalFilters, http2, upgradeTypes, forwardClientCert, filters, xffNumTrustedHops,
+                    accessLogs);
         }
     }
 
@@ -92,7 +95,7 @@ final class HcmTranslator {
                 "common_http_protocol_options", "max_request_headers_kb", "generate_request_id",
                 "preserve_external_request_id", "use_remote_address", "skip_xff_append", "server_name",
                 "http2_protocol_options", "upgrade_configs", "forward_client_cert_details",
-                "set_current_client_cert_details", "xff_num_trusted_hops");
+                "set_current_client_cert_details", "xff_num_trusted_hops", "access_log");
         if (hcm.getStatPrefix().isEmpty()) {
             throw path.field("stat_prefix").invalid(
                     "required, as in Envoy (it prefixes this listener's HTTP statistics)");
@@ -144,7 +147,8 @@ final class HcmTranslator {
                 hcm.getSkipXffAppend(),
                 serverName, skipped, http2, upgradeTypes, rdsName == null ? hcm.getRouteConfig() : null,
                 path.field(rdsName == null ? "route_config" : "rds"), rdsName, forwardClientCert(hcm, path), filters,
-                hcm.getXffNumTrustedHops());
+                hcm.getXffNumTrustedHops(),
+                AccessLogTranslator.translate(hcm.getAccessLogList(), path.field("access_log")));
     }
 
     private static ForwardClientCert forwardClientCert(HttpConnectionManager hcm, FieldPath path)

@@ -20,7 +20,8 @@ final class TcpProxyTranslator {
 
     /** Translates {@code proxy} found at {@code path}. */
     static TcpProxyConfig translate(TcpProxy proxy, FieldPath path) throws ResourceInvalidException {
-        FieldCheck.only(proxy, path, "stat_prefix", "cluster", "weighted_clusters", "idle_timeout");
+        FieldCheck.only(proxy, path, "stat_prefix", "cluster", "weighted_clusters", "idle_timeout",
+                "access_log");
         if (proxy.getStatPrefix().isEmpty()) {
             throw path.field("stat_prefix").invalid("required, as in Envoy (it prefixes this proxy's statistics)");
         }
@@ -38,7 +39,8 @@ final class TcpProxyTranslator {
         Duration idleTimeout = proxy.hasIdleTimeout()
                 ? ConfigValues.nonNegative(proxy.getIdleTimeout(), path.field("idle_timeout"))
                 : TcpProxyConfig.DEFAULT_IDLE_TIMEOUT;
-        return new TcpProxyConfig(proxy.getStatPrefix(), clusters, idleTimeout);
+        return new TcpProxyConfig(proxy.getStatPrefix(), clusters, idleTimeout,
+                AccessLogTranslator.translate(proxy.getAccessLogList(), path.field("access_log")));
     }
 
     private static List<ClusterWeight> weightedClusters(TcpProxy.WeightedCluster weighted, FieldPath path)

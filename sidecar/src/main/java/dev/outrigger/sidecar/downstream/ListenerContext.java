@@ -1,5 +1,7 @@
 package dev.outrigger.sidecar.downstream;
 
+import dev.outrigger.sidecar.accesslog.AccessLogConfig;
+import dev.outrigger.sidecar.accesslog.AccessLogs;
 import dev.outrigger.sidecar.detect.ServerFirstPorts;
 import dev.outrigger.sidecar.listener.ListenerConfig;
 import dev.outrigger.sidecar.metrics.ListenerStats;
@@ -37,6 +39,8 @@ public final class ListenerContext {
     /** The HTTP filters of each connection manager of the listener, by identity; read-only once built. */
     private final java.util.Map<dev.outrigger.sidecar.listener.HttpConnectionManagerConfig,
             dev.outrigger.sidecar.filter.HttpFilterChain> httpFilters = new java.util.IdentityHashMap<>();
+    /** The access logs of each connection manager and TCP proxy that has some, by identity; read-only once built. */
+    private final java.util.Map<Object, AccessLogs> accessLogs = new java.util.IdentityHashMap<>();
     /** The network filters of each filter chain, by identity; read-only once built. */
     private final java.util.Map<dev.outrigger.sidecar.listener.FilterChainConfig,
             dev.outrigger.sidecar.filter.NetworkFilterChain> networkFilters = new java.util.IdentityHashMap<>();
@@ -62,11 +66,43 @@ public final class ListenerContext {
                     httpFilters.put(chain.http(), dev.outrigger.sidecar.filter.HttpFilterChain.build(
                             chain.http().filters(), environment(services, chain.http().statPrefix())));
                 }
+                if (chain.http() != null) {
+                    buildAccessLogs(chain.http(), chain.http().accessLogs(), services);
+                } else {
+                    buildAccessLogs(chain.tcp(), chain.tcp().accessLogs(), services);
+                }
             }
         } catch (RuntimeException e) {
             release();
             throw e;
         }
+    }
+
+    /** Opens the access logs of {@code proxy} (a connection manager or TCP proxy) unless it has none or they are open. */
+    private void buildAccessLogs(Object proxy, java.util.List<AccessLogConfig> configs, ListenerServices services) {
+        if (configs.isEmpty() || accessLogs.containsKey(proxy)) {
+            return;
+        }
+        AccessLogs logs;
+        try {
+            logs = AccessLogs.build(configs, services.accessLogSinks());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(cannotOpen(e), e);
+        }
+        resources.add(logs);
+        accessLogs.put(proxy, logs);
+    }
+
+    /** What an access log file that cannot be opened is reported as: its path and why. */
+    static String cannotOpen(java.io.IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory (does its directory exist?)"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e.getClass().getSimpleName();
+            return "access log file " + f.getFile() + " cannot be opened: " + reason;
+        }
+        return "an access log file cannot be opened: " + e.getMessage();
     }
 
     private dev.outrigger.sidecar.filter.FilterEnvironment environment(ListenerServices services, String statPrefix) {
@@ -96,6 +132,21 @@ public final class ListenerContext {
             dev.outrigger.sidecar.listener.FilterChainConfig chain) {
         var filters = networkFilters.get(chain);
         return filters == null ? dev.outrigger.sidecar.filter.NetworkFilterChain.EMPTY : filters;
+    }
+
+    /** The access logs of {@code hcm}, one of this listener's connection managers: {@link AccessLogs#NONE} without. */
+    public AccessLogs accessLogs(dev.outrigger.sidecar.listener.HttpConnectionManagerConfig hcm) {
+        return accessLogsOf(hcm);
+    }
+
+    /** The access logs of {@code proxy}, one of this listener's TCP proxies: {@link AccessLogs#NONE} without. */
+    public AccessLogs accessLogs(dev.outrigger.sidecar.listener.TcpProxyConfig proxy) {
+        return accessLogsOf(proxy);
+    }
+
+    private AccessLogs accessLogsOf(Object proxy) {
+        AccessLogs logs = accessLogs.isEmpty() ? null : accessLogs.get(proxy);
+        return logs == null ? AccessLogs.NONE : logs;
     }
 
     /** Context of a listener whose filters use services of their own (tests). */

@@ -1,22 +1,27 @@
 package dev.outrigger.sidecar.http;
 
 import dev.outrigger.sidecar.metrics.ListenerStats;
+import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * What an exchange reports about itself: that it started, the reason code of an error it
- * answered or ended with, and, when it ends, its status and duration. One per exchange, used on
- * its event loop.
+ * answered or ended with, and, when it ends, its status and duration, to the listener's meters
+ * and, when its connection manager has any, to its access logs ({@link ExchangeLog}). One per
+ * exchange, used on its event loop. Without access logs the access log methods do nothing.
  */
 final class ExchangeRecord {
 
     private final ListenerStats stats;
     private final long startNanos = System.nanoTime();
+    /** Null when the connection manager has no access log. */
+    private final ExchangeLog log;
     /** The {@code x-outrigger-error} code the exchange ended with, or null. */
     private String reason;
 
     /** Counts the request as started. */
-    ExchangeRecord(ListenerStats stats) {
+    ExchangeRecord(ListenerStats stats, ExchangeLog log) {
         this.stats = stats;
+        this.log = log;
         stats.requestStarted();
     }
 
@@ -26,8 +31,40 @@ final class ExchangeRecord {
         stats.localError(code);
     }
 
+    /** {@code bytes} of request body arrived. */
+    void requestBody(int bytes) {
+        if (log != null) {
+            log.requestBody(bytes);
+        }
+    }
+
+    /** {@code bytes} of response body went downstream. */
+    void responseBody(int bytes) {
+        if (log != null) {
+            log.responseBody(bytes);
+        }
+    }
+
+    /** The response head sent downstream has {@code headers}. */
+    void responseHeaders(HttpHeaders headers) {
+        if (log != null) {
+            log.responseHeaders(headers);
+        }
+    }
+
+    /** The request goes to {@code cluster}, to the endpoint {@code hostPort} (null when none was found). */
+    void routedTo(String cluster, String hostPort) {
+        if (log != null) {
+            log.routedTo(cluster, hostPort);
+        }
+    }
+
     /** The exchange ended with {@code status} (0: no response was sent). */
     void finished(int status) {
+        // Logged first: once the request no longer counts as active, its line is queued.
+        if (log != null) {
+            log.write(status, reason, System.nanoTime() - startNanos);
+        }
         stats.requestFinished(status, startNanos);
     }
 

@@ -69,7 +69,7 @@ final class HttpExchange {
         this.expectsContinue = !http10 && HttpUtil.is100ContinueExpected(request);
         this.timers = new ExchangeTimers(conn.deadlineTimer());
         this.admission = new RequestAdmission(conn, request, http10);
-        this.record = new ExchangeRecord(listener.stats());
+        this.record = new ExchangeRecord(listener.stats(), ExchangeLog.of(conn, request, admission, http10));
     }
 
     boolean isRequestComplete() {
@@ -165,6 +165,7 @@ final class HttpExchange {
             return;
         }
         endpoint = cluster.loadBalancer().choose();
+        record.routedTo(clusterName, endpoint == null ? null : endpoint.hostPort());
         if (endpoint == null) {
             localReply(ProxyError.NO_HEALTHY_UPSTREAM, 0);
             return;
@@ -189,6 +190,7 @@ final class HttpExchange {
     // ---- events from the downstream connection
 
     void onRequestContent(HttpContent content) {
+        record.requestBody(content.content().readableBytes());
         if (finished) {
             content.release();
             if (discardingBody && content instanceof LastHttpContent) {
@@ -278,6 +280,12 @@ final class HttpExchange {
         applyResponseRules(response.headers());
         ExchangeFilters.addResponseHeaders(admission.filtered(), response.headers());
         ProxyHeaders.setConnection(response.headers(), conn.isHttp2(), keepAlive, http10);
+        record.responseHeaders(response.headers());
+    }
+
+    /** What this exchange reports (the upstream call adds the response body bytes). */
+    ExchangeRecord record() {
+        return record;
     }
 
     /** Whether this exchange asked the upstream for an upgrade. */
@@ -291,6 +299,7 @@ final class HttpExchange {
         timers.cancel();
         status = switching.status().code();
         applyResponseRules(switching.headers());
+        record.responseHeaders(switching.headers());
         record.finished(status);
         UpgradeTunnel.open((Http1ServerHandler) conn, upstream, switching, conn.hcm().idleTimeout());
     }
@@ -378,6 +387,8 @@ final class HttpExchange {
         keepAlive = clientKeepAlive && !malformed && (requestComplete || discardingBody) && !conn.isDraining();
         discardingBody &= keepAlive;
         ProxyHeaders.setConnection(response.headers(), conn.isHttp2(), keepAlive, http10);
+        record.responseHeaders(response.headers());
+        record.responseBody(response.content().readableBytes());
         complete(ctx.writeAndFlush(response));
     }
 

@@ -183,6 +183,9 @@ final class UpstreamCall implements UpstreamExchange {
             fail(ProxyError.BAD_UPSTREAM_RESPONSE);
             return;
         }
+        if (msg instanceof HttpContent body) {
+            exchange.record().responseBody(body.content().readableBytes());
+        }
         if (msg instanceof LastHttpContent) {
             ChannelFuture lastWrite = downstream.writeAndFlush(msg);
             finish();

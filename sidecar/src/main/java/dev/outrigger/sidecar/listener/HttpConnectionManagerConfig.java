@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.listener;
 
+import dev.outrigger.sidecar.accesslog.AccessLogConfig;
 import dev.outrigger.sidecar.route.RouteSource;
 import dev.outrigger.sidecar.route.RouteTable;
 import dev.outrigger.sidecar.snapshot.Http2Settings;
@@ -31,6 +32,7 @@ import java.util.Objects;
  * @param filters the HTTP filters Outrigger runs before the route's action, in order
  * @param xffNumTrustedHops {@code xff_num_trusted_hops}: how far into {@code x-forwarded-for} the
  *     original client is looked for (see {@code ClientAddress})
+ * @param accessLogs the {@code access_log} list: one line per request to each, when it ends
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -48,7 +50,20 @@ public record HttpConnectionManagerConfig(
         java.util.Set<String> upgradeTypes,
         ForwardClientCert forwardClientCert,
         List<dev.outrigger.sidecar.filter.HttpFilterConfig> filters,
-        int xffNumTrustedHops) {
+        int xffNumTrustedHops,
+        List<AccessLogConfig> accessLogs) {
+
+    /** A connection manager without access logs. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, Duration idleTimeout,
+            int maxRequestHeadersBytes, boolean generateRequestId, boolean preserveExternalRequestId,
+            boolean useRemoteAddress, boolean skipXffAppend, String serverName, Codec codec,
+            List<String> skippedOptionalFilters, Http2Settings http2, java.util.Set<String> upgradeTypes,
+            ForwardClientCert forwardClientCert, List<dev.outrigger.sidecar.filter.HttpFilterConfig> filters,
+            int xffNumTrustedHops) {
+        this(statPrefix, routes, idleTimeout, maxRequestHeadersBytes, generateRequestId, preserveExternalRequestId,
+                useRemoteAddress, skipXffAppend, serverName, codec, skippedOptionalFilters, http2, upgradeTypes,
+                forwardClientCert, filters, xffNumTrustedHops, List.of());
+    }
 
     /** A connection manager without HTTP filters, trusting no {@code x-forwarded-for} hop. */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, Duration idleTimeout,
@@ -109,6 +124,7 @@ public record HttpConnectionManagerConfig(
         upgradeTypes = java.util.Set.copyOf(upgradeTypes);
         Objects.requireNonNull(forwardClientCert, "forwardClientCert");
         filters = List.copyOf(filters);
+        accessLogs = List.copyOf(accessLogs);
         if (xffNumTrustedHops < 0) {
             throw new IllegalArgumentException("xffNumTrustedHops must not be negative");
         }

@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.listener;
 
+import dev.outrigger.sidecar.accesslog.AccessLogConfig;
 import dev.outrigger.sidecar.route.ClusterWeight;
 import java.time.Duration;
 import java.util.List;
@@ -13,8 +14,15 @@ import java.util.Objects;
  * @param clusters the cluster ({@code cluster}, one entry) or {@code weighted_clusters}
  * @param idleTimeout the connection pair is closed after this long without bytes either way
  *     ({@code idle_timeout}, default 1h; zero disables)
+ * @param accessLogs the {@code access_log} list: one line per connection to each, when it closes
  */
-public record TcpProxyConfig(String statPrefix, List<ClusterWeight> clusters, Duration idleTimeout) {
+public record TcpProxyConfig(String statPrefix, List<ClusterWeight> clusters, Duration idleTimeout,
+        List<AccessLogConfig> accessLogs) {
+
+    /** A TCP proxy without access logs. */
+    public TcpProxyConfig(String statPrefix, List<ClusterWeight> clusters, Duration idleTimeout) {
+        this(statPrefix, clusters, idleTimeout, List.of());
+    }
 
     /** Envoy's default {@code idle_timeout} of a TCP proxy. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
@@ -26,5 +34,6 @@ public record TcpProxyConfig(String statPrefix, List<ClusterWeight> clusters, Du
             throw new IllegalArgumentException("a TCP proxy needs a cluster");
         }
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        accessLogs = List.copyOf(accessLogs);
     }
 }

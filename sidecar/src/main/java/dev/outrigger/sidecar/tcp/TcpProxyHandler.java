@@ -58,6 +58,8 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
     private final int silentPort;
     private boolean anyBytes;
     private boolean closed;
+    /** The access log entry in the making, or null when the proxy has no access log. */
+    private TcpConnectionLog accessLog;
 
     /**
      * @param silentPort the port of a connection that detection classified as silent (the client
@@ -77,6 +79,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        accessLog = TcpConnectionLog.start(listener.accessLogs(config), listener.config().name());
         listener.opened(this);
         // Set before the first read: with it off, the client's end of output would close the connection.
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -92,6 +95,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
             return;
         }
         EndpointState endpoint = c.loadBalancer().choose();
+        if (accessLog != null) {
+            accessLog.routedTo(name, endpoint == null ? null : endpoint.hostPort());
+        }
         if (endpoint == null) {
             fail("no_healthy_upstream");
             return;
@@ -151,6 +157,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
 
     private void fail(String reason) {
         listener.stats().localError(reason);
+        if (accessLog != null) {
+            accessLog.failed(reason);
+        }
         ctx.close();
     }
 
@@ -202,6 +211,9 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
             upstream.close(); // abandons the connect attempt, or closes a connection not yet relayed
         }
         listener.closed(this);
+        if (accessLog != null) {
+            accessLog.closed(ctx.channel());
+        }
         ctx.fireChannelInactive();
     }
 
@@ -246,12 +258,18 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
             }
         }
         cluster.stats().bytesSent(bytes);
+        if (accessLog != null) {
+            accessLog.received(bytes);
+        }
     }
 
     @Override
     public void toDownstream(int bytes) {
         anyBytes = true;
         cluster.stats().bytesReceived(bytes);
+        if (accessLog != null) {
+            accessLog.sent(bytes);
+        }
     }
 
     /**

@@ -271,12 +271,47 @@ class HcmTranslatorTest {
     @Test
     void unsupportedHcmFieldsAreNamed() {
         assertRejected(withHcm("stat_prefix: out\nstream_idle_timeout: 10s\n" + ROUTES + ROUTER),
-                HCM + ".stream_idle_timeout", "field is not supported by Outrigger (supported here: codec_type,"
+                HCM + ".stream_idle_timeout", "field is not supported by Outrigger (supported here: access_log, codec_type,"
                         + " common_http_protocol_options, forward_client_cert_details, generate_request_id,"
                         + " http2_protocol_options, http_filters,"
                         + " max_request_headers_kb, preserve_external_request_id, rds, route_config, server_name,"
                         + " set_current_client_cert_details, skip_xff_append, stat_prefix, upgrade_configs,"
                         + " use_remote_address, xff_num_trusted_hops)");
+    }
+
+    private static final String ACCESS_LOG = """
+            access_log:
+            - name: file
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+                path: /var/log/outrigger/access.log
+                log_format: { text_format_source: { inline_string: "%REQ(:METHOD)% %RESPONSE_CODE%\\n" } }
+            - name: stdout
+              typed_config: { "@type": type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog }
+            """;
+
+    @Test
+    void accessLogsAreTranslatedAndCompared() throws Exception {
+        HcmTranslator.Draft hcm = hcm("stat_prefix: in\n" + ACCESS_LOG + ROUTES + ROUTER);
+        assertEquals(2, hcm.accessLogs().size());
+        assertEquals("file", hcm.accessLogs().get(0).name());
+        assertEquals(dev.outrigger.sidecar.accesslog.AccessLogTarget.file(java.nio.file.Path.of(
+                "/var/log/outrigger/access.log")), hcm.accessLogs().get(0).target());
+        assertEquals(dev.outrigger.sidecar.accesslog.AccessLogTarget.STDOUT, hcm.accessLogs().get(1).target());
+        assertEquals(dev.outrigger.sidecar.accesslog.TextFormat.ENVOY_DEFAULT, hcm.accessLogs().get(1).format());
+        // Config diffing: the same access logs translated twice are equal; another format is not.
+        assertEquals(hcm, hcm("stat_prefix: in\n" + ACCESS_LOG + ROUTES + ROUTER));
+        assertFalse(hcm.equals(hcm("stat_prefix: in\n" + ACCESS_LOG.replace("%RESPONSE_CODE%", "%DURATION%")
+                + ROUTES + ROUTER)));
+        assertEquals(List.of(), hcm("stat_prefix: in\n" + ROUTES + ROUTER).accessLogs());
+    }
+
+    @Test
+    void anInvalidAccessLogFormatIsRejectedWithItsPath() {
+        assertRejected(withHcm("stat_prefix: in\n" + ACCESS_LOG.replace("%RESPONSE_CODE%", "%UPSTREAM_LOCAL_ADDRESS%")
+                + ROUTES + ROUTER), HCM + ".access_log[0].typed_config.log_format.text_format_source",
+                "unknown command operator %UPSTREAM_LOCAL_ADDRESS%: not one Outrigger supports "
+                        + "(docs/observability.md lists them)");
     }
 
     private static HcmTranslator.Draft hcm(String lines) throws Exception {

@@ -51,6 +51,32 @@ class TcpProxyTranslatorTest {
         assertEquals(Duration.ZERO, proxy("stat_prefix: db\ncluster: c\nidle_timeout: 0s\n").idleTimeout());
     }
 
+    private static final String ACCESS_LOG = """
+            access_log:
+            - name: file
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+                path: /var/log/outrigger/tcp.log
+                log_format: { json_format: { bytes: "%BYTES_RECEIVED%", upstream: "%UPSTREAM_HOST%" } }
+            """;
+
+    @Test
+    void accessLogsAreTranslated() throws Exception {
+        TcpProxyConfig proxy = proxy("stat_prefix: db\ncluster: c\n" + ACCESS_LOG);
+        assertEquals(1, proxy.accessLogs().size());
+        assertEquals(dev.outrigger.sidecar.accesslog.AccessLogTarget.file(java.nio.file.Path.of(
+                "/var/log/outrigger/tcp.log")), proxy.accessLogs().get(0).target());
+        assertEquals(proxy, proxy("stat_prefix: db\ncluster: c\n" + ACCESS_LOG), "equal for config diffing");
+        assertEquals(List.of(), proxy("stat_prefix: db\ncluster: c\n").accessLogs());
+    }
+
+    @Test
+    void anInvalidAccessLogIsRejectedWithItsPath() {
+        assertRejected(bootstrap("stat_prefix: db\ncluster: c\n" + ACCESS_LOG.replace("%BYTES_RECEIVED%", "%BYTES%")),
+                AT + ".access_log[0].typed_config.log_format.json_format[\"bytes\"]",
+                "unknown command operator %BYTES%: not one Outrigger supports (docs/observability.md lists them)");
+    }
+
     @Test
     void statPrefixAndClusterAreRequired() {
         assertRejected(bootstrap("cluster: c\n"), AT + ".stat_prefix",
@@ -86,11 +112,11 @@ class TcpProxyTranslatorTest {
     void otherTcpProxyFieldsAreRejected() {
         assertRejected(bootstrap("stat_prefix: s\ncluster: c\nmax_connect_attempts: 3\n"),
                 AT + ".max_connect_attempts",
-                "field is not supported by Outrigger (supported here: cluster, idle_timeout, stat_prefix,"
+                "field is not supported by Outrigger (supported here: access_log, cluster, idle_timeout, stat_prefix,"
                         + " weighted_clusters)");
         assertRejected(bootstrap("stat_prefix: s\ncluster: c\ntunneling_config: { hostname: h }\n"),
                 AT + ".tunneling_config",
-                "field is not supported by Outrigger (supported here: cluster, idle_timeout, stat_prefix,"
+                "field is not supported by Outrigger (supported here: access_log, cluster, idle_timeout, stat_prefix,"
                         + " weighted_clusters)");
     }
 }

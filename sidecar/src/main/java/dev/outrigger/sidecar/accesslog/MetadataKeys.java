@@ -19,6 +19,11 @@ public final class MetadataKeys {
     /** {@code allowed} or {@code denied}: what the shadow rules would have decided. */
     public static final String SHADOW_RESULT = "shadow_engine_result";
 
+    /** Namespace of values Envoy's filters share ({@code envoy.common}). */
+    public static final String COMMON = "envoy.common";
+    /** {@code true} when an RBAC policy with action LOG matched: the request is worth logging. */
+    public static final String ACCESS_LOG_HINT = "access_log_hint";
+
     private MetadataKeys() {
     }
 }

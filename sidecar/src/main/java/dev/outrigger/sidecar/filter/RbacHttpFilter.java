@@ -9,7 +9,8 @@ import java.util.List;
  * denied request gets 403 with {@code x-outrigger-error: rbac_denied} (gRPC: PERMISSION_DENIED);
  * the deciding policy is recorded as Envoy records it, in the dynamic metadata namespace
  * {@code envoy.filters.http.rbac}: {@code enforced_effective_policy_id},
- * {@code enforced_engine_result}, {@code shadow_effective_policy_id}, {@code shadow_engine_result}.
+ * {@code enforced_engine_result}, {@code shadow_effective_policy_id}, {@code shadow_engine_result};
+ * with action LOG, {@code envoy.common:access_log_hint} says whether a policy matched.
  * A route's {@code RBACPerRoute} replaces the filter's rules.
  */
 public final class RbacHttpFilter implements HttpFilter {
@@ -50,6 +51,11 @@ public final class RbacHttpFilter implements HttpFilter {
             request.note(NAMESPACE, "enforced_effective_policy_id", decision.matchedPolicy());
         }
         request.note(NAMESPACE, "enforced_engine_result", decision.allowed() ? "allowed" : "denied");
+        if (c.rules().action() == dev.outrigger.sidecar.rbac.RbacAction.LOG) {
+            // As Envoy: a LOG policy that matched asks the access log to keep the request.
+            request.note(dev.outrigger.sidecar.accesslog.MetadataKeys.COMMON, dev.outrigger.sidecar.accesslog.MetadataKeys
+                    .ACCESS_LOG_HINT, decision.matchedPolicy() != null ? "true" : "false");
+        }
         if (decision.allowed()) {
             stats.count(RbacStats.Outcome.ALLOWED, decision.matchedPolicy());
             return FilterResult.CONTINUE;

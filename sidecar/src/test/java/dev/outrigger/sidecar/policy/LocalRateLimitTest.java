@@ -51,9 +51,10 @@ class LocalRateLimitTest {
     @Test
     void exactlyTheBucketPassesAcrossEventLoopsAndRefusalsSayWhen() throws Exception {
         try (TestUpstream app = TestUpstream.named("app");
-                ProxyFixture proxy = ProxyFixture.start(yaml(ENFORCED + """
+                // Two event loops, whatever the machine: 50 connections are spread over both.
+                ProxyFixture proxy = ProxyFixture.start(PolicyConfigs.withEventLoops(yaml(ENFORCED + """
                         token_bucket: { max_tokens: 20, tokens_per_fill: 20, fill_interval: 3600s }
-                        """, "- match: { prefix: / }\n  route: { cluster: app }"), app)) {
+                        """, "- match: { prefix: / }\n  route: { cluster: app }"), 2), app)) {
             ExecutorService pool = Executors.newFixedThreadPool(10);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<RawHttpClient.Response>> calls = new ArrayList<>();

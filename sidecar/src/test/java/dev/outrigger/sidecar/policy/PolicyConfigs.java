@@ -17,6 +17,11 @@ final class PolicyConfigs {
      * @param clusters more {@code clusters} entries, or ""
      */
     static String httpListener(String virtualHost, String httpFilters, String clusters) {
+        return httpListener("", virtualHost, httpFilters, clusters);
+    }
+
+    /** Like {@link #httpListener(String, String, String)}, with more connection manager fields ({@code access_log:}). */
+    static String httpListener(String hcm, String virtualHost, String httpFilters, String clusters) {
         return """
                 static_resources:
                   listeners:
@@ -28,6 +33,7 @@ final class PolicyConfigs {
                         typed_config:
                           "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                           stat_prefix: in
+                %s
                           route_config:
                             virtual_hosts:
                             - name: app
@@ -48,7 +54,16 @@ final class PolicyConfigs {
                       - lb_endpoints:
                         - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${app} } } }
                 %s
-                """.formatted(virtualHost.indent(14).stripTrailing(), httpFilters.indent(10).stripTrailing(),
+                """.formatted(hcm.indent(10).stripTrailing(), virtualHost.indent(14).stripTrailing(), httpFilters.indent(10).stripTrailing(),
                 clusters.indent(2).stripTrailing());
+    }
+
+    /** {@code yaml} run with {@code eventLoops} event loops (Outrigger's {@code SidecarSettings.concurrency}). */
+    static String withEventLoops(String yaml, int eventLoops) {
+        return """
+                bootstrap_extensions:
+                - name: outrigger.sidecar
+                  typed_config: {"@type": type.googleapis.com/outrigger.bootstrap.v1.SidecarSettings, concurrency: %d}
+                """.formatted(eventLoops) + yaml;
     }
 }

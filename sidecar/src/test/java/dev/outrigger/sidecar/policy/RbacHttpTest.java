@@ -68,6 +68,17 @@ class RbacHttpTest {
                           ids:
                           - header: { name: x-caller, string_match: { exact: web } }
                           - not_id: { any: true }
+                    health-for-non-ops:
+                      permissions:
+                      - or_rules:
+                          rules:
+                          - destination_port: 1
+                          - url_path: { path: { prefix: /health } }
+                      principals:
+                      - and_ids:
+                          ids:
+                          - remote_ip: { address_prefix: 127.0.0.0, prefix_len: 8 }
+                          - not_id: { authenticated: { principal_name: { prefix: "spiffe://cluster.local/ns/ops/" } } }
                 shadow_rules:
                   action: DENY
                   policies:
@@ -186,6 +197,15 @@ class RbacHttpTest {
                 + "policy=\"none\",stat_prefix=\"inbound\"} 7.0"), metrics);
         assertTrue(metrics.contains("outrigger_downstream_rq_local_error_total{listener=\"inbound\",reason=\"rbac_denied\"} 7.0"),
                 metrics);
+    }
+
+    @Test
+    void orRulesAndNotIdDecideToo() throws Exception {
+        assertEquals(200, call(CART, "127.0.0.2", null, "GET", "/health", Map.of()).status(),
+                "or_rules: the path branch matches although destination_port does not");
+        assertEquals(200, call(WEB, "127.0.0.3", null, "GET", "/healthz", Map.of()).status());
+        assertDenied(call(OPS, "127.0.0.3", null, "GET", "/health", Map.of()));
+        assertDenied(call(CART, "127.0.0.2", null, "GET", "/metrics", Map.of()));
     }
 
     @Test

@@ -106,6 +106,34 @@ class RedisRateLimitServiceTest {
     }
 
     @Test
+    void concurrentCallsFromTwoSidecarsNeverOvershoot() throws Exception {
+        RedisRateLimitService a = sidecar(limit(API, 40, RateLimitUnit.MINUTE));
+        RedisRateLimitService b = sidecar(limit(API, 40, RateLimitUnit.MINUTE));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<GlobalDecision>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            RedisRateLimitService s = i % 2 == 0 ? a : b;
+            calls.add(pool.submit(() -> {
+                go.await();
+                return ask(s, API);
+            }));
+        }
+        go.countDown();
+        int admitted = 0;
+        for (java.util.concurrent.Future<GlobalDecision> f : calls) {
+            if (!f.get(30, java.util.concurrent.TimeUnit.SECONDS).isOverLimit()) {
+                admitted++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(40, admitted, "the script counts atomically: 100 racing calls, exactly the limit admitted");
+        List<String> keys = redis.commands().keys("outrigger:rl:shop:*");
+        assertEquals(1, keys.size(), keys.toString());
+        assertEquals("40", redis.commands().get(keys.get(0)), "refused calls counted nowhere");
+    }
+
+    @Test
     void emptyValuesCountEachDistinctValueApart() throws Exception {
         RedisRateLimitService s = sidecar(limit(Descriptor.ofPairs("client", ""), 2, RateLimitUnit.MINUTE));
         Descriptor alice = Descriptor.ofPairs("client", "alice");

@@ -39,25 +39,12 @@
 # Loopback only. Needs wrk, nginx, HAProxy, openssl (bench/run.sh installs the first three).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=bench/lib.sh disable=SC1091
+# shellcheck source=lib.sh
 . "$root/bench/lib.sh"
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 duration=10 rounds=2 connections=50 warmup=30 quiet=10 only="outrigger,nginx,haproxy" profile=""
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --duration) duration=$2; shift 2 ;;
-    --rounds) rounds=$2; shift 2 ;;
-    --connections) connections=$2; shift 2 ;;
-    --warmup) warmup=$2; shift 2 ;;
-    --quiet) quiet=$2; shift 2 ;;
-    --only) only=$2; shift 2 ;;
-    --profile) profile=$2; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
-  esac
-done
-[[ "$duration$rounds$connections$warmup$quiet" =~ ^[0-9]+$ ]] || { echo "bench: numbers must be whole" >&2; exit 2; }
+more_option() { [[ $1 == --profile ]] && profile=$2; } # NAME VALUE
+parse_options "$@"
 [[ -z $profile || $profile == in || $profile == out ]] || { echo "bench: --profile in or out" >&2; exit 2; }
 [[ -z $profile ]] || only=outrigger
 proxies=()
@@ -77,62 +64,12 @@ if [[ " ${proxies[*]} " == *" haproxy "* ]] && ! command -v haproxy >/dev/null; 
 fi
 [[ -f "$root/sidecar/target/outrigger-sidecar.jar" ]] || (cd "$root" && mvn -B -q package -DskipTests)
 
-work=$(mktemp -d /tmp/outrigger-mtls.XXXXXX)
-pids=()
-cleanup() {
-  local rc=$?
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if ((rc == 0)) && [[ ${BENCH_KEEP_WORKDIR:-0} != 1 ]]; then rm -rf "$work"; else echo "bench: configs and logs kept in $work" >&2; fi
-}
-trap cleanup EXIT
-
-taken=" "
-new_port() { # sets $port_got: like free_port, and never one handed out before (nothing listens there yet)
-  local p
-  p=$(free_port)
-  while [[ $taken == *" $p "* ]]; do p=$(free_port); done
-  taken+="$p "
-  port_got=$p
-}
-wait_up() { # URL: until it answers
-  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
-  echo "bench: $1 did not come up; logs in $work" >&2; exit 1
-}
-wait_listen() { # PORT: until something listens on it
-  for _ in $(seq 1 300); do ss -Htln "sport = :$1" | grep -q . && return 0; sleep 0.1; done
-  echo "bench: nothing listens on port $1; logs in $work" >&2; exit 1
-}
-
-echo "bench: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n1)), load average" \
-  "$(cut -d' ' -f1-3 /proc/loadavg); proxies on CPU 0, origin and wrk on CPU 1" >&2
+bench_workdir mtls
+machine_line proxies
 
 # ---- the origin, the certificates ------------------------------------------------------------
 
-nginx_http() { # NAME: the start of an nginx configuration with its own pid and temp files
-  mkdir -p "$work/$1.tmp"
-  cat <<EOF
-worker_processes 1; daemon off; pid $work/$1.pid; error_log $work/$1.err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000000; keepalive_timeout 300s;
-  client_body_temp_path $work/$1.tmp; proxy_temp_path $work/$1.tmp; fastcgi_temp_path $work/$1.tmp;
-  uwsgi_temp_path $work/$1.tmp; scgi_temp_path $work/$1.tmp;
-EOF
-}
-run_nginx() { # NAME CPU
-  taskset -c "$2" nginx -p "$work" -e "$work/$1.err" -c "$work/$1.conf" >"$work/$1.log" 2>&1 &
-  pids+=($!)
-}
-
-new_port; p_origin=$port_got
-{
-  nginx_http origin
-  cat <<EOF
-  server { listen 127.0.0.1:$p_origin backlog=4096; location / { return 200 "ok\n"; } } }
-EOF
-} >"$work/origin.conf"
-run_nginx origin 1
-wait_up "http://127.0.0.1:$p_origin/"
+start_origin
 
 # Certificates, as a user would make them: "in" serves, "out" calls.
 "$root/bin/outrigger" ca init --trust-domain bench.local --out "$work/ca" >/dev/null
@@ -197,11 +134,8 @@ outrigger_proxy() { # NAME ADMIN LISTEN TARGET MODE(plain|mtls) ROLE(in|out) [JA
     echo "    load_assignment: {endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: $4}}}}]}]}"
     [[ $5 == mtls && $6 == out ]] && tls Upstream "$work/out" spiffe://bench.local/ns/b/sa/server "    "
   } >"$f"
-  JAVA_OPTS="-XX:ActiveProcessorCount=1 ${7:-}" OUTRIGGER_CDS=0 \
-    taskset -c 0 "$root/bin/outrigger" run -c "$f" --concurrency 1 >"$work/$1.log" 2>&1 &
-  pids+=($!)
-  side_pid[$6]=$!
-  wait_up "http://127.0.0.1:$2/ready"
+  run_outrigger "$1" "$f" "$2" "${7:-}"
+  side_pid[$6]=$outrigger_pid
 }
 
 # ---- nginx -----------------------------------------------------------------------------------
@@ -277,11 +211,10 @@ EOF
 
 # ---- the chains ------------------------------------------------------------------------------
 
-declare -A port     # chain -> the outbound proxy's port (where wrk sends)
+# port[chain]: the outbound proxy's port (where wrk sends); chain_pids[chain]: its two proxies'
+# processes (nginx: the masters)
 declare -A in_port  # chain -> the inbound proxy's port
 declare -A status   # chain -> the inbound proxy's admin / status port
-declare -A chain_pids # chain -> its two proxies' processes (nginx: the masters)
-chains=()
 start_chain() { # PROXY MODE [JAVA_OPTS for the profiled sidecar] [in|out]
   local c="$1-$2" p_in p_out s_in s_out opts_in="" opts_out="" first=${#pids[@]}
   if [[ ${4:-} == in ]]; then opts_in=$3; elif [[ ${4:-} == out ]]; then opts_out=$3; fi
@@ -333,59 +266,6 @@ done
 
 # ---- measuring -------------------------------------------------------------------------------
 
-ms() { # wrk latency value (123.45us, 1.23ms, 1.2s) -> microseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else print n * 1000000 }'
-}
-declare -A served # chain -> requests it served (all load, measured or not)
-load() { # CHAIN SECONDS [--latency]: wrk's output in $out
-  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"$2s" ${3:+"$3"} "http://127.0.0.1:${port[$1]}/")
-  served[$1]=$((${served[$1]:-0} + $(awk '/requests in/ {print $1}' <<<"$out")))
-  if grep -q "Non-2xx\|Socket errors" <<<"$out"; then
-    echo "bench: $1 had errors: $(grep "Non-2xx\|Socket errors" <<<"$out" | tr '\n' ' ')" >&2
-  fi
-}
-
-# CPU time: utime + stime from /proc/PID/stat, in clock ticks.
-hz=$(getconf CLK_TCK)
-ticks_of() { # PID...: of these processes and their children (nginx workers)
-  local p t=0 stat all
-  read -r -a all < <(pgrep -d ' ' -P "$(IFS=,; echo "$*")" || true)
-  for p in "$@" "${all[@]}"; do
-    stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    t=$((t + $(awk '{print $12 + $13}' <<<"$stat")))
-  done
-  echo "$t"
-}
-our_ticks() { # of every proxy and the origin, and of this script's children (cutime + cstime: wrk, curl)
-  echo $(($(awk '{print $16 + $17}' "/proc/$$/stat") + $(ticks_of "${pids[@]}")))
-}
-
-# Noise: the CPU that processes not ours used on the two cores, in % of one core: the two cores'
-# busy time (the wall clock less idle time, which the kernel measures precisely) less our
-# processes' time. Interrupt time is in a process's time unless the kernel accounts it apart
-# (CONFIG_IRQ_TIME_ACCOUNTING; see bench/run.sh): then it is left out of busy too.
-irq_apart=1
-{ zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null || true; } \
-  | grep -q '^# CONFIG_IRQ_TIME_ACCOUNTING is not set' && irq_apart=0
-free_ticks() { # idle (and, when accounted apart, interrupt) ticks of CPUs 0 and 1
-  awk -v irq=$irq_apart '$1 == "cpu0" || $1 == "cpu1" {t += $5 + $6 + irq * ($7 + $8)} END {print t}' /proc/stat
-}
-others_pct() { # T0 F0 O0 T1 F1 O1: between two samples of $EPOCHREALTIME, free_ticks, our_ticks
-  awk -v v="$1" -v w="$4" -v f=$(($5 - $2)) -v o=$(($6 - $3)) -v hz="$hz" \
-    'BEGIN {n = 2 * (w - v) * hz - f - o; printf "%.0f", 100 * n / ((w - v) * hz)}'
-}
-wait_quiet() { # until others use at most --quiet % of a core over a second (5 minutes at most)
-  local t0 f0 o0 busy i
-  for i in $(seq 0 299); do
-    t0=$EPOCHREALTIME f0=$(free_ticks) o0=$(our_ticks)
-    sleep 1
-    busy=$(others_pct "$t0" "$f0" "$o0" "$EPOCHREALTIME" "$(free_ticks)" "$(our_ticks)")
-    ((busy <= quiet)) && return 0
-    ((i % 15)) || echo "bench: waiting: other processes use $busy% of a core" >&2
-  done
-}
-
 declare -A status_calls
 accepted() { # CHAIN: sets $acc, the connections the inbound proxy has accepted so far
   local s=${status[$1]}
@@ -401,68 +281,17 @@ accepted() { # CHAIN: sets $acc, the connections the inbound proxy has accepted 
 
 # ---- the runs --------------------------------------------------------------------------------
 
-if [[ " ${proxies[*]} " == *" outrigger "* ]] && ((warmup > 0)); then
-  for c in outrigger-plain outrigger-mtls; do
-    echo "bench: warming up $c for ${warmup}s" >&2
-    load "$c" "$warmup"
-  done
-fi
-declare -A rps p50 p99 cpu others measured during
-for r in $(seq 1 "$rounds"); do
-  n=${#chains[@]}
-  for k in $(seq 0 $((n - 1))); do
-    c=${chains[$(((k + r - 1) % n))]} # rotate the order every round
-    read -r -a cp <<<"${chain_pids[$c]}"
-    best=""
-    for attempt in 1 2 3 4 5; do
-      wait_quiet
-      load "$c" 3 # unmeasured
-      accepted "$c"; a0=$acc
-      t0=$EPOCHREALTIME f0=$(free_ticks) o0=$(our_ticks) c0=$(ticks_of "${cp[@]}")
-      load "$c" "$duration" --latency
-      c1=$(ticks_of "${cp[@]}")
-      busy=$(others_pct "$t0" "$f0" "$o0" "$EPOCHREALTIME" "$(free_ticks)" "$(our_ticks)")
-      accepted "$c"; a1=$acc
-      requests=$(awk '/requests in/ {print $1}' <<<"$out")
-      us=$(awk -v t=$((c1 - c0)) -v n="$requests" -v hz="$hz" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
-      echo "bench: round $r $c: $(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s," \
-        "p50 $(awk '$1 == "50%" {print $2}' <<<"$out"), p99 $(awk '$1 == "99%" {print $2}' <<<"$out")," \
-        "$us µs CPU per request; others used $busy% of a core; the inbound accepted $((a1 - a0)) connections" >&2
-      # The quietest attempt counts.
-      if [[ -z $best ]] || ((busy < best)); then
-        best=$busy best_out=$out best_us=$us best_requests=$requests best_accepted=$((a1 - a0))
-      fi
-      ((busy > quiet && attempt < 5)) || break
-      echo "bench: more than $quiet%: run again" >&2
-    done
-    rps[$c]+=" $(awk '/Requests\/sec/ {print $2}' <<<"$best_out")"
-    p50[$c]+=" $(ms "$(awk '$1 == "50%" {print $2}' <<<"$best_out")")"
-    p99[$c]+=" $(ms "$(awk '$1 == "99%" {print $2}' <<<"$best_out")")"
-    cpu[$c]+=" $best_us"
-    others[$c]+=" $best"
-    measured[$c]=$((${measured[$c]:-0} + best_requests))
-    during[$c]=$((${during[$c]:-0} + best_accepted))
-  done
-done
+before_run() { accepted "$1"; a0=$acc; }
+after_run() { accepted "$1"; run_count=$((acc - a0)) run_note="; the inbound accepted $((acc - a0)) connections"; }
+[[ " ${proxies[*]} " != *" outrigger "* ]] || warm_up outrigger-plain outrigger-mtls
+measure_rounds
 
 # ---- the table -------------------------------------------------------------------------------
 
-median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-range() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.0f-%.0f", lo, hi}'; }
 echo
 echo "medians of $rounds rounds of ${duration}s, wrk -t1 -c$connections, 3-byte responses; cpu_us/req: both"
 echo "proxies of the chain, CPU time per request; others: CPU other processes used meanwhile (range)"
-printf '%-16s %8s %13s %8s %8s %11s %10s\n' chain req/s "req/s range" p50_us p99_us cpu_us/req "others_%"
-for c in "${chains[@]}"; do
-  printf '%-16s %8.0f %13s %8.0f %8.0f %11.1f %10s\n' "$c" "$(median "${rps[$c]}")" "$(range "${rps[$c]}")" \
-    "$(median "${p50[$c]}")" "$(median "${p99[$c]}")" "$(median "${cpu[$c]}")" "$(range "${others[$c]}")"
-done
-ratios() { # LABEL CHAIN_A CHAIN_B: A / B of the medians
-  awk -v l="$1" -v a="$(median "${rps[$2]}")" -v b="$(median "${rps[$3]}")" -v c="$(median "${p50[$2]}")" \
-    -v d="$(median "${p50[$3]}")" -v e="$(median "${p99[$2]}")" -v f="$(median "${p99[$3]}")" \
-    -v g="$(median "${cpu[$2]}")" -v h="$(median "${cpu[$3]}")" \
-    'BEGIN { printf "%-34s req/s %.2f   p50 %.2f   p99 %.2f   cpu/req %.2f (%+.1f us)\n", l, a / b, c / d, e / f, g / h, g - h }'
-}
+print_table chain
 echo
 for p in "${proxies[@]}"; do ratios "$p mTLS / plain" "$p-mtls" "$p-plain"; done
 for p in nginx haproxy; do

@@ -48,7 +48,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck source=bench/lib.sh
+# shellcheck source=lib.sh
 . "$root/bench/lib.sh"
 origin_port=$(free_port); proxy_port=$(free_port); admin_port=$(free_port)
 

@@ -4,10 +4,13 @@
 #
 #   bench/run.sh [--smoke] [--rounds N] [--duration SECONDS] [scenario...]
 #
-# Scenarios: h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls (default: all).
+# Scenarios: h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls policy (default: all).
 # mtls: two-hop chains (outbound proxy -> inbound proxy -> origin) of Outrigger, nginx and HAProxy,
 # plain and with mutual TLS between the hops; run first, by bench/mtls.sh with the same --rounds
 # and --duration (see that script for its own options).
+# policy: one Outrigger sidecar without HTTP filters, with RBAC (21 policies), a local rate limit,
+# both, and the Redis global rate limit against a local redis-server; run first (after mtls), by
+# bench/policy.sh with the same --rounds and --duration (see that script for its own options).
 # --smoke: one 2-second round of h1, h2 and fixed-rate at low load, no warm-up; fails unless every
 # target answered without an error and the result files have every field (CI runs it).
 # Exit status: 0 when every result file was written (a full run writes a file even when a target
@@ -33,7 +36,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/bench"
-all_scenarios=(h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls)
+all_scenarios=(h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls policy)
 
 usage() {
   sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -108,6 +111,9 @@ ensure_tools() {
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v ss >/dev/null 2>&1 || missing+=(iproute2)
   command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+  if [[ " ${scenarios[*]} " == *" policy "* ]]; then
+    command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
+  fi
   ((${#missing[@]})) || return 0
   log "installing ${missing[*]}"
   local sudo=""
@@ -184,18 +190,20 @@ trap 'log "terminated"; exit 143' TERM
 
 ensure_tools
 
-# The mTLS chains have their own topology and script; they run before anything here starts.
-if [[ " ${scenarios[*]} " == *" mtls "* ]]; then
-  mtls_args=(--rounds "$rounds" --duration "$duration")
-  log "mtls: bash bench/mtls.sh ${mtls_args[*]}"
-  bash "$bench/mtls.sh" "${mtls_args[@]}" || die "bench/mtls.sh failed"
+# The mTLS chains and the policy filter variants have their own topology and script; they run
+# before anything here starts.
+for own in mtls policy; do
+  [[ " ${scenarios[*]} " == *" $own "* ]] || continue
+  own_args=(--rounds "$rounds" --duration "$duration")
+  log "$own: bash bench/$own.sh ${own_args[*]}"
+  bash "$bench/$own.sh" "${own_args[@]}" || die "bench/$own.sh failed"
   remaining=()
-  for s in "${scenarios[@]}"; do [[ $s == mtls ]] || remaining+=("$s"); done
+  for s in "${scenarios[@]}"; do [[ $s == "$own" ]] || remaining+=("$s"); done
   scenarios=("${remaining[@]}")
   if ((${#scenarios[@]} == 0)); then
     exit 0
   fi
-fi
+done
 PATH="$PATH:/usr/sbin:/sbin"
 
 # The two cores must exist and be allowed to this process. A smoke run on a one-core machine

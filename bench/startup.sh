@@ -18,7 +18,7 @@ done
 
 work="$(mktemp -d /tmp/outrigger-startup.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-# shellcheck source=bench/lib.sh
+# shellcheck source=lib.sh
 . "$root/bench/lib.sh"
 admin=$(free_port)
 listener=$(free_port)

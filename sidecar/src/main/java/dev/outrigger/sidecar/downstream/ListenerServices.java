@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What every listener's filters and access logs share with the rest of the process: the meter
@@ -107,8 +106,7 @@ public final class ListenerServices implements dev.outrigger.sidecar.filter.Filt
             r = redis;
         }
         if (r != null) {
-            r.shutdown(0, REDIS_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly(
-                    REDIS_SHUTDOWN_TIMEOUT.toMillis() * 2);
+            RedisRateLimitService.shutdownClientResources(r, REDIS_SHUTDOWN_TIMEOUT.toMillis());
         }
         accessLogSinks.close();
     }

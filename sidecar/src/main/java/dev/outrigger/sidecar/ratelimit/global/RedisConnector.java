@@ -61,14 +61,38 @@ final class RedisConnector {
     /**
      * Resources for Redis clients: two I/O threads and two for timers and events (Lettuce's
      * least), and reconnection attempts from 10ms apart up to one second apart. One is meant to
-     * be shared by every {@link RedisRateLimitService} of the process.
+     * be shared by every {@link RedisRateLimitService} of the process; {@link #shutdown} it.
+     *
+     * <p>The timer that bounds each command ticks every {@value #TIMER_TICK_MILLIS} ms instead of
+     * Netty's default 100: a command's timeout, and through it the command, stays in the wheel
+     * until the tick after its reply, and at 100 ms that outlived young collections under load
+     * and filled the old generation (see docs/performance.md, policy filters).
      */
     static ClientResources newResources() {
         return DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .timer(new io.netty.util.HashedWheelTimer(
+                        new io.netty.util.concurrent.DefaultThreadFactory("outrigger-redis-timer", true),
+                        TIMER_TICK_MILLIS, TimeUnit.MILLISECONDS))
                 .build();
+    }
+
+    /** Tick of the command timeout timer. */
+    static final long TIMER_TICK_MILLIS = 10;
+
+    /**
+     * Stops what {@link #newResources} started: the threads (after a quiet period, so that
+     * channels finish closing and release their buffers) and the timer given to them, which
+     * Lettuce leaves to its owner.
+     */
+    static io.netty.util.concurrent.Future<Boolean> shutdown(ClientResources resources, long quietMillis,
+            long timeoutMillis) {
+        io.netty.util.concurrent.Future<Boolean> done = resources.shutdown(quietMillis, timeoutMillis,
+                TimeUnit.MILLISECONDS);
+        done.addListener(f -> resources.timer().stop());
+        return done;
     }
 
     /** Names the server in errors: {@code redis host:port} ({@code redis [v6]:port}). */
@@ -128,7 +152,7 @@ final class RedisConnector {
         // Quiet periods let the event loops finish closing channels, so that their buffers are released.
         client.shutdownAsync(100, 2_000, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
             if (ownsResources) {
-                resources.shutdown(100, 2_000, TimeUnit.MILLISECONDS);
+                shutdown(resources, 100, 2_000);
             }
         });
     }

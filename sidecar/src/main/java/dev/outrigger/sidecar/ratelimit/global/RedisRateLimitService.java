@@ -82,6 +82,11 @@ public final class RedisRateLimitService implements GlobalRateLimitService {
         return RedisConnector.newResources();
     }
 
+    /** Stops resources from {@link #newClientResources()}, waiting at most {@code timeoutMillis}. */
+    public static void shutdownClientResources(ClientResources resources, long timeoutMillis) {
+        RedisConnector.shutdown(resources, 0, timeoutMillis).awaitUninterruptibly(timeoutMillis * 2);
+    }
+
     @Override
     public CompletableFuture<GlobalDecision> shouldRateLimit(String domain, List<Descriptor> descriptors,
             int hitsAddend) {

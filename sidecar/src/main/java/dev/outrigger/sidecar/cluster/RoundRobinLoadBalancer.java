@@ -25,7 +25,7 @@ final class RoundRobinLoadBalancer implements LoadBalancer {
     }
 
     @Override
-    public EndpointState choose() {
+    public EndpointState choose(LbContext context) {
         if (schedule.length == 0) {
             return null;
         }

@@ -19,9 +19,10 @@ public final class LoadBalancers {
      */
     public static LoadBalancer create(LbPolicy policy, List<EndpointState> endpoints) {
         List<EndpointState> serving = serving(endpoints);
-        return switch (policy) {
-            case ROUND_ROBIN -> new RoundRobinLoadBalancer(serving);
-        };
+        if (policy instanceof LbPolicy.RoundRobin) {
+            return new RoundRobinLoadBalancer(serving);
+        }
+        throw new IllegalStateException(policy.name() + " is not wired yet");
     }
 
     static List<EndpointState> serving(List<EndpointState> endpoints) {

@@ -19,6 +19,12 @@ public final class LoadBalancers {
      */
     public static LoadBalancer create(LbPolicy policy, List<EndpointState> endpoints) {
         List<EndpointState> serving = serving(endpoints);
+        if (policy instanceof LbPolicy.RingHash r) {
+            return new RingHashLoadBalancer(serving, r.minRingSize(), r.maxRingSize());
+        }
+        if (policy instanceof LbPolicy.Maglev m) {
+            return new MaglevLoadBalancer(serving, m.tableSize());
+        }
         if (policy instanceof LbPolicy.RoundRobin) {
             return new RoundRobinLoadBalancer(serving);
         }

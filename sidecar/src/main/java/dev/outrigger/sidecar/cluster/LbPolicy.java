@@ -105,8 +105,8 @@ public sealed interface LbPolicy {
      * @param defaultRtt the response time assumed for an endpoint not measured yet
      */
     record PeakEwma(Duration decay, Duration defaultRtt) implements LbPolicy {
-        /** Defaults: 10 s decay (Linkerd's), 100 ms assumed for an endpoint not measured yet. */
-        public static final PeakEwma DEFAULTS = new PeakEwma(Duration.ofSeconds(10), Duration.ofMillis(100));
+        /** Linkerd's defaults: 10 s decay, 30 ms assumed for an endpoint not measured yet. */
+        public static final PeakEwma DEFAULTS = new PeakEwma(Duration.ofSeconds(10), Duration.ofMillis(30));
 
         public PeakEwma {
             Objects.requireNonNull(decay, "decay");

@@ -44,6 +44,26 @@ public class LoadBalancerBenchmark {
     @Param({"equal", "weighted"})
     public String weights;
 
+    /** The policy: ROUND_ROBIN, RANDOM, LEAST_REQUEST, RING_HASH (picks with a hash), MAGLEV (with a hash), PEAK_EWMA. */
+    @Param({"ROUND_ROBIN"})
+    public String policy;
+
+    /** A hash that changes per pick, for the hash-based policies. */
+    private final LbContext hashed = new LbContext() {
+        private long next;
+
+        @Override
+        public boolean hasHash() {
+            return true;
+        }
+
+        @Override
+        public long hash() {
+            next += 0x9E3779B97F4A7C15L;
+            return next;
+        }
+    };
+
     private LoadBalancer balancer;
     private EndpointState[] schedule;
 
@@ -59,7 +79,16 @@ public class LoadBalancerBenchmark {
             };
             configs.add(new EndpointConfig("10.244." + (i / 250) + "." + (i % 250 + 1), 8080, weight));
         }
-        ClusterConfig cluster = new ClusterConfig("bench", ClusterConfig.DEFAULT_CONNECT_TIMEOUT, LbPolicy.ROUND_ROBIN,
+        LbPolicy lb = switch (policy) {
+            case "ROUND_ROBIN" -> LbPolicy.ROUND_ROBIN;
+            case "RANDOM" -> LbPolicy.RANDOM;
+            case "LEAST_REQUEST" -> LbPolicy.LeastRequest.DEFAULTS;
+            case "RING_HASH" -> LbPolicy.RingHash.DEFAULTS;
+            case "MAGLEV" -> LbPolicy.Maglev.DEFAULTS;
+            case "PEAK_EWMA" -> LbPolicy.PeakEwma.DEFAULTS;
+            default -> throw new IllegalArgumentException("policy: " + policy);
+        };
+        ClusterConfig cluster = new ClusterConfig("bench", ClusterConfig.DEFAULT_CONNECT_TIMEOUT, lb,
                 configs, ConnectionPoolSettings.DEFAULTS);
         List<EndpointState> states = LoadBalancers.endpointStates(cluster.endpoints(), List.of());
         balancer = LoadBalancers.create(cluster.lbPolicy(), states);
@@ -75,13 +104,13 @@ public class LoadBalancerBenchmark {
     @Benchmark
     @Threads(1)
     public EndpointState choose1Thread() {
-        return balancer.choose();
+        return balancer.choose(hashed);
     }
 
     @Benchmark
     @Threads(2)
     public EndpointState choose2Threads() {
-        return balancer.choose();
+        return balancer.choose(hashed);
     }
 
     @Benchmark

@@ -21,6 +21,7 @@ public final class EndpointState {
     private final LongAdder requestsTotal = new LongAdder();
     private final LongAdder requestErrors = new LongAdder();
     private final LongAdder requestTimeouts = new LongAdder();
+    private final PeakEwma latency = new PeakEwma();
 
     EndpointState(EndpointConfig config) {
         this.config = config;
@@ -86,6 +87,11 @@ public final class EndpointState {
         return requestTimeouts.sum();
     }
 
+    /** Peak-sensitive moving average of its response latency, which the peak-EWMA balancer weighs. */
+    public PeakEwma latency() {
+        return latency;
+    }
+
     /** A connection was established. */
     public void connectionOpened() {
         connectionsTotal.increment();
@@ -102,7 +108,24 @@ public final class EndpointState {
         requestsTotal.increment();
     }
 
-    /** A request ended; {@code error} for a 5xx, reset or malformed response, {@code timeout} for a route timeout. */
+    /**
+     * A request ended after {@code latencyNanos} from being sent (response complete, or given up
+     * on at a timeout), a round trip that measured the endpoint; see {@link #requestFinished(boolean, boolean)}.
+     */
+    public void requestFinished(boolean error, boolean timeout, long latencyNanos) {
+        requestFinished(error, timeout, latencyNanos, System.nanoTime());
+    }
+
+    /** As {@link #requestFinished(boolean, boolean, long)}, the request having ended at {@code nowNanos}. */
+    public void requestFinished(boolean error, boolean timeout, long latencyNanos, long nowNanos) {
+        latency.observe(latencyNanos, nowNanos);
+        requestFinished(error, timeout);
+    }
+
+    /**
+     * A request ended without a round trip worth timing (reset, malformed response, client gone);
+     * {@code error} for a 5xx, reset or malformed response, {@code timeout} for a route timeout.
+     */
     public void requestFinished(boolean error, boolean timeout) {
         activeRequests.decrementAndGet();
         if (error) {

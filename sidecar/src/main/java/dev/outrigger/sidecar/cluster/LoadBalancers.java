@@ -12,16 +12,29 @@ public final class LoadBalancers {
     }
 
     /**
-     * A balancer for {@code policy} over the endpoints that may take requests: those reported
+     * A balancer for {@code policy} (every {@link LbPolicy} has one) over the endpoints that may take requests: those reported
      * healthy (or of unknown health) at the highest priority that has any; when none is healthy
      * anywhere, the degraded ones of the highest priority that has any. Full priority and
      * locality handling (spill-over, panic threshold) is left to later.
      */
     public static LoadBalancer create(LbPolicy policy, List<EndpointState> endpoints) {
         List<EndpointState> serving = serving(endpoints);
-        return switch (policy) {
-            case ROUND_ROBIN -> new RoundRobinLoadBalancer(serving);
-        };
+        if (policy instanceof LbPolicy.RingHash r) {
+            return new RingHashLoadBalancer(serving, r.minRingSize(), r.maxRingSize());
+        }
+        if (policy instanceof LbPolicy.Maglev m) {
+            return new MaglevLoadBalancer(serving, m.tableSize());
+        }
+        if (policy instanceof LbPolicy.LeastRequest l) {
+            return new LeastRequestLoadBalancer(serving, l.choiceCount(), l.activeRequestBias());
+        }
+        if (policy instanceof LbPolicy.PeakEwma p) {
+            return new PeakEwmaLoadBalancer(serving, p.decay(), p.defaultRtt());
+        }
+        if (policy instanceof LbPolicy.Random) {
+            return new RandomLoadBalancer(serving);
+        }
+        return new RoundRobinLoadBalancer(serving);
     }
 
     static List<EndpointState> serving(List<EndpointState> endpoints) {

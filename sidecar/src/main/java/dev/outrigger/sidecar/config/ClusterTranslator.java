@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Translates Envoy's {@code Cluster} into a {@link ClusterConfig}: a STATIC cluster with IP
  * endpoints given inline in {@code load_assignment}, or an EDS cluster whose endpoints come over
- * the ADS stream; round-robin balancing; spoken to in HTTP/1.1, HTTP/2 or the client's HTTP version.
+ * the ADS stream; balanced as {@link LbPolicyTranslator} reads; spoken to in HTTP/1.1, HTTP/2 or the client's HTTP version.
  */
 final class ClusterTranslator {
 
@@ -25,7 +25,8 @@ final class ClusterTranslator {
     static ClusterConfig translate(Cluster cluster, FieldPath path) throws ResourceInvalidException {
         FieldCheck.only(cluster, path, "name", "type", "connect_timeout", "lb_policy", "load_assignment",
                 "eds_cluster_config", "circuit_breakers", "typed_extension_protocol_options",
-                "http2_protocol_options", "transport_socket");
+                "http2_protocol_options", "transport_socket", "load_balancing_policy", "round_robin_lb_config",
+                "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config");
         if (cluster.getName().isEmpty()) {
             throw path.field("name").invalid("required");
         }
@@ -49,10 +50,7 @@ final class ClusterTranslator {
         Duration connectTimeout = cluster.hasConnectTimeout()
                 ? ConfigValues.positive(cluster.getConnectTimeout(), path.field("connect_timeout"))
                 : ClusterConfig.DEFAULT_CONNECT_TIMEOUT;
-        if (cluster.getLbPolicy() != Cluster.LbPolicy.ROUND_ROBIN) {
-            throw path.field("lb_policy").invalid(enumName(cluster.getLbPolicy(), cluster.getLbPolicyValue())
-                    + " is not supported yet (only ROUND_ROBIN)");
-        }
+        LbPolicy lbPolicy = LbPolicyTranslator.translate(cluster, path);
         var httpOptions = ConnectionPoolTranslator.httpOptions(cluster, path);
         UpstreamProtocolTranslator.Result protocol = UpstreamProtocolTranslator.translate(cluster, httpOptions, path,
                 ConnectionPoolTranslator.httpOptionsPath(path));
@@ -63,7 +61,7 @@ final class ClusterTranslator {
         if (tls != null) {
             checkAlpn(tls, protocol.protocol(), path.field("transport_socket"));
         }
-        return new ClusterConfig(cluster.getName(), connectTimeout, LbPolicy.ROUND_ROBIN, endpoints, pool,
+        return new ClusterConfig(cluster.getName(), connectTimeout, lbPolicy, endpoints, pool,
                 protocol.protocol(), protocol.http2(), edsServiceName, tls);
     }
 

@@ -42,7 +42,7 @@ final class RouteActionTranslator {
         FieldCheck.only(action, path, "cluster", "weighted_clusters", "cluster_not_found_response_code",
                 "rate_limits", "include_vh_rate_limits",
                 "prefix_rewrite", "regex_rewrite", "host_rewrite_literal", "timeout", "upgrade_configs",
-                "max_grpc_timeout");
+                "max_grpc_timeout", "hash_policy");
         List<ClusterWeight> clusters = switch (action.getClusterSpecifierCase()) {
             case CLUSTER -> {
                 if (action.getCluster().isEmpty()) {
@@ -80,7 +80,8 @@ final class RouteActionTranslator {
         Duration maxGrpcTimeout = action.hasMaxGrpcTimeout()
                 ? duration(action.getMaxGrpcTimeout(), path.field("max_grpc_timeout"))
                 : null;
-        return new ForwardAction(clusters, rewrite, hostRewrite, timeout, notFound, upgrades, maxGrpcTimeout);
+        return new ForwardAction(clusters, rewrite, hostRewrite, timeout, notFound, upgrades, maxGrpcTimeout,
+                HashPolicyTranslator.translate(action.getHashPolicyList(), path.field("hash_policy")));
     }
 
     private static List<ClusterWeight> weightedClusters(WeightedCluster weighted, FieldPath path)

@@ -164,7 +164,8 @@ final class HttpExchange {
             localReply(unfit, 0);
             return;
         }
-        endpoint = cluster.loadBalancer().choose();
+        admission.hashForBalancing(f);
+        endpoint = cluster.loadBalancer().choose(admission);
         record.routedTo(clusterName, endpoint == null ? null : endpoint.hostPort());
         if (endpoint == null) {
             localReply(ProxyError.NO_HEALTHY_UPSTREAM, 0);

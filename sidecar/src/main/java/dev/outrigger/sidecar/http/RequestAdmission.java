@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>The decision is an {@link Outcome} with its details in this object's fields, so that the
  * common path allocates nothing more. Runs on the exchange's event loop.
  */
-final class RequestAdmission {
+final class RequestAdmission implements dev.outrigger.sidecar.cluster.LbContext {
 
     /** What to do with the request. */
     enum Outcome {
@@ -49,6 +49,8 @@ final class RequestAdmission {
     private int errorStatus;
     private FilterResult.Reply reply;
     private CompletionStage<FilterResult> pending;
+    private boolean hasHash;
+    private long hash;
 
     RequestAdmission(Downstream conn, HttpRequest request, boolean http10) {
         this.conn = conn;
@@ -90,6 +92,38 @@ final class RequestAdmission {
         // Weighted clusters are picked now: filters (rate-limit descriptors) see the destination.
         clusterName = routeAction instanceof ForwardAction f ? f.pickCluster(ThreadLocalRandom.current()) : null;
         return runFilters();
+    }
+
+    /**
+     * Hashes the request under its route's {@code hash_policy}, for ring hash and Maglev
+     * clusters; nothing to do (and nothing allocated) for a route without one. Call before
+     * choosing the endpoint, after the filters (which may change headers).
+     */
+    void hashForBalancing(ForwardAction f) {
+        java.util.List<dev.outrigger.sidecar.route.HashPolicy> policies = f.hashPolicies();
+        for (int i = 0; i < policies.size(); i++) {
+            dev.outrigger.sidecar.route.HashPolicy p = policies.get(i);
+            String value = p.value(view, conn.remoteIp());
+            if (value == null) {
+                continue;
+            }
+            long h = dev.outrigger.sidecar.cluster.XxHash64.hash(value);
+            hash = hasHash ? dev.outrigger.sidecar.route.HashPolicy.combine(hash, h) : h;
+            hasHash = true;
+            if (p.terminal()) {
+                break;
+            }
+        }
+    }
+
+    @Override
+    public boolean hasHash() {
+        return hasHash;
+    }
+
+    @Override
+    public long hash() {
+        return hash;
     }
 
     /** What a filter that decided later (with {@code result}) means for the request. */

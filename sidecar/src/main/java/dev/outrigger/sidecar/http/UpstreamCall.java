@@ -200,7 +200,8 @@ final class UpstreamCall implements UpstreamExchange {
         done = true;
         status = 101;
         cluster.stats().requestFinished(status, startNanos);
-        endpoint.requestFinished(false, false);
+        long now = System.nanoTime();
+        endpoint.requestFinished(false, false, now - startNanos, now);
         UpstreamConnection c = (UpstreamConnection) connection;
         connection = null;
         exchange.onUpgraded(response, c);
@@ -209,7 +210,8 @@ final class UpstreamCall implements UpstreamExchange {
     private void finish() {
         done = true;
         cluster.stats().requestFinished(status, startNanos);
-        endpoint.requestFinished(status >= 500, false);
+        long now = System.nanoTime();
+        endpoint.requestFinished(status >= 500, false, now - startNanos, now);
         UpstreamStream c = connection;
         connection = null;
         // Reusable only if both messages ended cleanly: else the next request could read leftovers.
@@ -257,7 +259,14 @@ final class UpstreamCall implements UpstreamExchange {
         if (c != null) {
             connection = null;
             cluster.stats().requestAbandoned();
-            endpoint.requestFinished(endpointError, timeout);
+            if (timeout) {
+                // The time waited is a lower bound of the round trip: enough to raise the latency estimate.
+                long now = System.nanoTime();
+                endpoint.requestFinished(endpointError, true, now - startNanos, now);
+            } else {
+                // A reset or a malformed response may come fast: timing it would make a broken endpoint look fast.
+                endpoint.requestFinished(endpointError, false);
+            }
             c.abort();
         }
     }

@@ -20,6 +20,7 @@ import java.util.random.RandomGenerator;
  *     {@code grpc-timeout} is ignored and {@code timeout} applies; otherwise {@code grpc-timeout}
  *     replaces {@code timeout} for gRPC requests (no timeout when the header is absent), capped at
  *     this value when it is greater than zero
+ * @param hashPolicies {@code hash_policy}: what ring hash and Maglev clusters hash; empty for none
  */
 public record ForwardAction(
         List<ClusterWeight> clusters,
@@ -28,7 +29,8 @@ public record ForwardAction(
         Duration timeout,
         int clusterNotFoundStatus,
         Map<String, Boolean> upgrades,
-        Duration maxGrpcTimeout) implements RouteAction {
+        Duration maxGrpcTimeout,
+        List<HashPolicy> hashPolicies) implements RouteAction {
 
     /** Envoy's default route timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
@@ -41,8 +43,15 @@ public record ForwardAction(
         this(clusters, pathRewrite, hostRewrite, timeout, clusterNotFoundStatus, Map.of(), null);
     }
 
+    /** A route action without hash policies. */
+    public ForwardAction(List<ClusterWeight> clusters, PathRewrite pathRewrite, String hostRewrite, Duration timeout,
+            int clusterNotFoundStatus, Map<String, Boolean> upgrades, Duration maxGrpcTimeout) {
+        this(clusters, pathRewrite, hostRewrite, timeout, clusterNotFoundStatus, upgrades, maxGrpcTimeout, List.of());
+    }
+
     public ForwardAction {
         upgrades = Map.copyOf(upgrades);
+        hashPolicies = List.copyOf(hashPolicies);
         clusters = List.copyOf(clusters);
         if (clusters.isEmpty()) {
             throw new IllegalArgumentException("at least one cluster is required");

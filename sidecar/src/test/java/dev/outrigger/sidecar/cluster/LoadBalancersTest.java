@@ -8,6 +8,7 @@ import dev.outrigger.sidecar.cluster.EndpointConfig.HealthStatus;
 import dev.outrigger.sidecar.cluster.EndpointConfig.Locality;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +67,22 @@ class LoadBalancersTest {
         assertSame(first.get(0), second.get(1), "10.0.0.1:80 keeps its state");
         assertEquals(1, second.get(1).activeRequests(), "and its counters");
         assertEquals(5, second.get(1).config().weight(), "with the new weight");
+    }
+
+    @Test
+    void everyPolicyGetsItsBalancerOverTheServingEndpointsOnly() {
+        List<EndpointConfig> configs = List.of(ep(1, HealthStatus.HEALTHY, 0), ep(2, HealthStatus.UNHEALTHY, 0),
+                ep(3, HealthStatus.HEALTHY, 1));
+        Map<LbPolicy, Class<?>> expected = Map.of(LbPolicy.ROUND_ROBIN, RoundRobinLoadBalancer.class,
+                LbPolicy.RANDOM, RandomLoadBalancer.class, LbPolicy.LeastRequest.DEFAULTS, LeastRequestLoadBalancer.class,
+                LbPolicy.RingHash.DEFAULTS, RingHashLoadBalancer.class, LbPolicy.Maglev.DEFAULTS, MaglevLoadBalancer.class,
+                LbPolicy.PeakEwma.DEFAULTS, PeakEwmaLoadBalancer.class);
+        expected.forEach((policy, type) -> {
+            LoadBalancer lb = LoadBalancers.create(policy, LoadBalancers.endpointStates(configs, List.of()));
+            assertEquals(type, lb.getClass(), policy.name());
+            for (int i = 0; i < 50; i++) {
+                assertEquals(1, lb.choose().config().port(), policy.name() + ": only the healthy endpoint of priority 0");
+            }
+        });
     }
 }

@@ -90,9 +90,10 @@ class ClusterTranslatorTest {
     }
 
     @Test
-    void onlyRoundRobin() {
-        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  lb_policy: LEAST_REQUEST\n"), C0 + ".lb_policy",
-                "LEAST_REQUEST is not supported yet (only ROUND_ROBIN)");
+    void unsupportedLbPoliciesAreNamed() {
+        assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  lb_policy: CLUSTER_PROVIDED\n"), C0 + ".lb_policy",
+                "CLUSTER_PROVIDED is not supported (ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV, or"
+                        + " load_balancing_policy)");
     }
 
     @Test
@@ -206,8 +207,10 @@ class ClusterTranslatorTest {
     void unsupportedClusterFieldsAreNamed() {
         assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  outlier_detection: { consecutive_5xx: 3 }\n"),
                 C0 + ".outlier_detection", "field is not supported by Outrigger (supported here: circuit_breakers,"
-                        + " connect_timeout, eds_cluster_config, http2_protocol_options, lb_policy, load_assignment,"
-                        + " name, transport_socket, type, typed_extension_protocol_options)");
+                        + " connect_timeout, eds_cluster_config, http2_protocol_options, lb_policy,"
+                        + " least_request_lb_config, load_assignment, load_balancing_policy, maglev_lb_config, name,"
+                        + " ring_hash_lb_config, round_robin_lb_config, transport_socket, type,"
+                        + " typed_extension_protocol_options)");
     }
 
     @Test

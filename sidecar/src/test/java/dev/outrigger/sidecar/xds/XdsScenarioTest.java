@@ -116,25 +116,25 @@ class XdsScenarioTest extends XdsTestBase {
                 List.of(out), List.of(rc)));
         XdsFixture f = keep(XdsFixture.start(cp, dir, api, "10s"));
         f.awaitReady();
-        Cluster bad = edsCluster("bad").toBuilder().setLbPolicy(Cluster.LbPolicy.MAGLEV).build();
+        Cluster bad = edsCluster("bad").toBuilder().setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED).build();
         cp.set(NODE, snapshot("2", List.of(edsCluster("good-a"), bad, edsCluster("good-b")),
                 List.of(endpoints("good-a", a.port()), endpoints("good-b", b.port()), endpoints("bad", a.port())),
                 List.of(out), List.of(rc)));
         f.awaitBody("out", "/b", "B");
         await("NACK sent", () -> cp.requests().stream().anyMatch(r -> r.nackDetail() != null));
         String nack = cp.requests().stream().filter(r -> r.nackDetail() != null).findFirst().orElseThrow().nackDetail();
-        assertTrue(nack.contains("bad") && nack.contains("lb_policy") && nack.contains("MAGLEV"), nack);
+        assertTrue(nack.contains("bad") && nack.contains("lb_policy") && nack.contains("CLUSTER_PROVIDED"), nack);
         assertFalse(nack.contains("good-b"), nack);
         HttpResponse<String> r = f.get("out", "/z");
         assertEquals(503, r.statusCode(), "the invalid cluster was not applied: " + r.body());
         assertEquals("A", f.get("out", "/a").body(), "what was accepted before keeps serving");
         String status = f.admin("/config_status");
         assertTrue(status.contains("\"last_nack\" : {"), status);
-        assertTrue(status.contains("MAGLEV"), status);
+        assertTrue(status.contains("CLUSTER_PROVIDED"), status);
         assertTrue(f.admin("/stats/prometheus").contains("outrigger_xds_rejected_resources_total{type=\"cluster\"}"));
 
         // An invalid new version of a cluster that serves leaves the serving version in place.
-        Cluster badA = edsCluster("good-a").toBuilder().setLbPolicy(Cluster.LbPolicy.MAGLEV).build();
+        Cluster badA = edsCluster("good-a").toBuilder().setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED).build();
         cp.set(NODE, snapshot("3", List.of(badA, edsCluster("good-b")),
                 List.of(endpoints("good-a", a.port()), endpoints("good-b", b.port())), List.of(out), List.of(rc)));
         await("NACK of good-a", () -> cp.requests().stream().anyMatch(q -> q.nackDetail() != null

@@ -26,7 +26,7 @@ final class ClustersText {
                 line(sb, ep, "rq_error", e.getRqError());
                 line(sb, ep, "rq_timeout", e.getRqTimeout());
                 line(sb, ep, "weight", e.getWeight());
-                line(sb, ep, "health_flags", healthFlags(e.getHealthStatus()));
+                line(sb, ep, "health_flags", healthFlags(e));
             }
         }
         return sb.toString();
@@ -43,6 +43,14 @@ final class ClustersText {
 
     private static void line(StringBuilder sb, String a, String b, String stat, Object value) {
         line(sb, a + "::" + b, stat, value);
+    }
+
+    // Envoy's flag names: active health checking, outlier detection, then what EDS reported.
+    static String healthFlags(EndpointStatus e) {
+        String flags = (e.getFailedActiveHealthCheck() ? "/failed_active_hc" : "")
+                + (e.getOutlierEjected() ? "/failed_outlier_check" : "");
+        String eds = healthFlags(e.getHealthStatus());
+        return flags.isEmpty() ? eds : eds.equals("healthy") ? flags : flags + eds;
     }
 
     // Envoy's flag names for what EDS reported; UNKNOWN counts as healthy, as in Envoy.

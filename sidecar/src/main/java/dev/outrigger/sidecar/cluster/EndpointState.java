@@ -21,6 +21,13 @@ public final class EndpointState {
     private final LongAdder requestsTotal = new LongAdder();
     private final LongAdder requestErrors = new LongAdder();
     private final LongAdder requestTimeouts = new LongAdder();
+    /** Why the endpoint takes no traffic now, besides its EDS health: bits of {@link #FAILED_ACTIVE_HEALTH_CHECK} and {@link #OUTLIER_EJECTED}. */
+    private final AtomicInteger flags = new AtomicInteger();
+
+    /** The endpoint failed active health checking. */
+    public static final int FAILED_ACTIVE_HEALTH_CHECK = 1;
+    /** Outlier detection ejected the endpoint. */
+    public static final int OUTLIER_EJECTED = 2;
     private final PeakEwma latency = new PeakEwma();
 
     EndpointState(EndpointConfig config) {
@@ -134,6 +141,33 @@ public final class EndpointState {
         if (timeout) {
             requestTimeouts.increment();
         }
+    }
+
+    /**
+     * Sets or clears {@code flag}; true when that changed it (then the cluster's balancer must be
+     * rebuilt: {@code UpstreamCluster.refreshBalancer}).
+     */
+    public boolean setFlag(int flag, boolean on) {
+        while (true) {
+            int now = flags.get();
+            int next = on ? now | flag : now & ~flag;
+            if (next == now) {
+                return false;
+            }
+            if (flags.compareAndSet(now, next)) {
+                return true;
+            }
+        }
+    }
+
+    /** Whether {@code flag} is set. */
+    public boolean hasFlag(int flag) {
+        return (flags.get() & flag) != 0;
+    }
+
+    /** Whether neither active health checking nor outlier detection keeps the endpoint out. */
+    public boolean isAvailable() {
+        return flags.get() == 0;
     }
 
     @Override

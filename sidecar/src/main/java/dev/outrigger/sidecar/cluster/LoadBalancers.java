@@ -12,8 +12,9 @@ public final class LoadBalancers {
     }
 
     /**
-     * A balancer for {@code policy} (every {@link LbPolicy} has one) over the endpoints that may take requests: those reported
-     * healthy (or of unknown health) at the highest priority that has any; when none is healthy
+     * A balancer for {@code policy} (every {@link LbPolicy} has one) over the endpoints that may take requests:
+     * not failing active health checks nor ejected as outliers, and reported healthy (or of
+     * unknown health) at the highest priority that has any; when none is healthy
      * anywhere, the degraded ones of the highest priority that has any. Full priority and
      * locality handling (spill-over, panic threshold) is left to later.
      */
@@ -47,7 +48,8 @@ public final class LoadBalancers {
         int priority = Integer.MAX_VALUE;
         for (EndpointState e : endpoints) {
             EndpointConfig c = e.config();
-            boolean ok = healthy ? c.health().servesTraffic() : c.health() == EndpointConfig.HealthStatus.DEGRADED;
+            boolean ok = e.isAvailable()
+                    && (healthy ? c.health().servesTraffic() : c.health() == EndpointConfig.HealthStatus.DEGRADED);
             if (!ok || c.priority() > priority) {
                 continue;
             }

@@ -112,7 +112,9 @@ final class SidecarAdmin implements AdminBackend {
                         .setRqActive(e.activeRequests())
                         .setRqTotal(e.requestsTotal())
                         .setRqError(e.requestErrors())
-                        .setRqTimeout(e.requestTimeouts()));
+                        .setRqTimeout(e.requestTimeouts())
+                        .setFailedActiveHealthCheck(e.hasFlag(EndpointState.FAILED_ACTIVE_HEALTH_CHECK))
+                        .setOutlierEjected(e.hasFlag(EndpointState.OUTLIER_EJECTED)));
             }
             out.addClusters(cb);
         }

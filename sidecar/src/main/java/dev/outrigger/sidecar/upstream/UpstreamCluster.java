@@ -77,7 +77,7 @@ public final class UpstreamCluster {
      * Replaces the endpoints with those of {@code newConfig}, which must differ from the current
      * configuration in its endpoints only. Requests already sent finish on their endpoint.
      */
-    void updateEndpoints(ClusterConfig newConfig) {
+    synchronized void updateEndpoints(ClusterConfig newConfig) {
         Members old = members;
         if (!old.config().sameExceptEndpoints(newConfig)) {
             throw new IllegalArgumentException("cluster " + name() + " changed more than its endpoints");
@@ -90,6 +90,18 @@ public final class UpstreamCluster {
             if (!kept.contains(e)) {
                 retirePools(e);
             }
+        }
+    }
+
+    /**
+     * Rebuilds the balancer over the same endpoints, after an endpoint's availability changed
+     * ({@link EndpointState#setFlag}: health checking, outlier detection). Requests read the
+     * balancer once, so this is one volatile write; safe from any thread.
+     */
+    public void refreshBalancer() {
+        synchronized (this) {
+            Members m = members;
+            members = new Members(m.config(), m.endpoints(), LoadBalancers.create(m.config().lbPolicy(), m.endpoints()));
         }
     }
 

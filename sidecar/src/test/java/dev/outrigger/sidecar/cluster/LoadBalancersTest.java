@@ -1,6 +1,8 @@
 package dev.outrigger.sidecar.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -84,5 +86,24 @@ class LoadBalancersTest {
                 assertEquals(1, lb.choose().config().port(), policy.name() + ": only the healthy endpoint of priority 0");
             }
         });
+    }
+
+    @Test
+    void endpointsFailingHealthChecksOrEjectedAreLeftOut() {
+        List<EndpointState> states = LoadBalancers.endpointStates(List.of(ep(1, HealthStatus.HEALTHY, 0),
+                ep(2, HealthStatus.HEALTHY, 0), ep(3, HealthStatus.HEALTHY, 1)), List.of());
+        assertTrue(states.get(0).setFlag(EndpointState.FAILED_ACTIVE_HEALTH_CHECK, true));
+        assertFalse(states.get(0).setFlag(EndpointState.FAILED_ACTIVE_HEALTH_CHECK, true), "already set");
+        LoadBalancer lb = LoadBalancers.create(LbPolicy.ROUND_ROBIN, states);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(2, lb.choose().config().port());
+        }
+        states.get(1).setFlag(EndpointState.OUTLIER_EJECTED, true);
+        assertEquals(3, LoadBalancers.create(LbPolicy.ROUND_ROBIN, states).choose().config().port(),
+                "priority 0 has none left: priority 1 serves");
+        assertTrue(states.get(0).setFlag(EndpointState.FAILED_ACTIVE_HEALTH_CHECK, false));
+        assertTrue(states.get(0).isAvailable());
+        assertFalse(states.get(1).isAvailable());
+        assertEquals(1, LoadBalancers.create(LbPolicy.ROUND_ROBIN, states).choose().config().port());
     }
 }

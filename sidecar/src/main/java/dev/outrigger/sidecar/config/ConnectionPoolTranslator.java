@@ -38,6 +38,7 @@ final class ConnectionPoolTranslator {
         int maxConnections = d.maxConnections();
         int maxPending = d.maxPendingRequests();
         int maxPerEndpoint = d.maxConnectionsPerEndpoint();
+        int maxRequests = d.maxRequests();
         if (cluster.hasCircuitBreakers()) {
             CircuitBreakers breakers = cluster.getCircuitBreakers();
             FieldPath breakersPath = path.field("circuit_breakers");
@@ -46,9 +47,12 @@ final class ConnectionPoolTranslator {
             if (i >= 0) {
                 CircuitBreakers.Thresholds limits = breakers.getThresholds(i);
                 FieldPath p = breakersPath.field("thresholds").index(i);
-                FieldCheck.only(limits, p, "priority", "max_connections", "max_pending_requests");
+                FieldCheck.only(limits, p, "priority", "max_connections", "max_pending_requests", "max_requests");
                 if (limits.hasMaxConnections()) {
                     maxConnections = atLeastOne(limits.getMaxConnections().getValue(), p.field("max_connections"));
+                }
+                if (limits.hasMaxRequests()) {
+                    maxRequests = atLeastOne(limits.getMaxRequests().getValue(), p.field("max_requests"));
                 }
                 if (limits.hasMaxPendingRequests()) {
                     // 0 is meaningful: no queueing, fail fast when every connection is busy.
@@ -80,7 +84,7 @@ final class ConnectionPoolTranslator {
             }
         }
         return new ConnectionPoolSettings(maxConnections, maxPerEndpoint, maxPending, idleTimeout,
-                maxRequestsPerConnection);
+                maxRequestsPerConnection, maxRequests);
     }
 
     /**

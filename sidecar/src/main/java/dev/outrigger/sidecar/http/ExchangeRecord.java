@@ -17,6 +17,8 @@ final class ExchangeRecord {
     private final ExchangeLog log;
     /** The {@code x-outrigger-error} code the exchange ended with, or null. */
     private String reason;
+    /** The cluster whose request slot this exchange holds, or null. */
+    private dev.outrigger.sidecar.upstream.UpstreamCluster slot;
 
     /** Counts the request as started. */
     ExchangeRecord(ListenerStats stats, ExchangeLog log) {
@@ -59,8 +61,17 @@ final class ExchangeRecord {
         }
     }
 
+    /** The exchange holds one of {@code cluster}'s {@code max_requests} slots until it finishes. */
+    void holdsRequestSlot(dev.outrigger.sidecar.upstream.UpstreamCluster cluster) {
+        slot = cluster;
+    }
+
     /** The exchange ended with {@code status} (0: no response was sent). */
     void finished(int status) {
+        if (slot != null) {
+            slot.releaseRequestSlot();
+            slot = null;
+        }
         // Logged first: once the request no longer counts as active, its line is queued.
         if (log != null) {
             log.write(status, reason, System.nanoTime() - startNanos);

@@ -171,6 +171,12 @@ final class HttpExchange {
             localReply(ProxyError.NO_HEALTHY_UPSTREAM, 0);
             return;
         }
+        if (!cluster.tryAcquireRequestSlot()) {
+            // circuit_breakers max_requests: refused now rather than queued.
+            localReply(ProxyError.UPSTREAM_OVERFLOW, 0);
+            return;
+        }
+        record.holdsRequestSlot(cluster);
         if (admission.grpc()) {
             timers.armGrpcDeadline(f, request.headers());
         }

@@ -37,6 +37,8 @@ public final class UpstreamCluster {
 
     /** The configuration, its endpoints and their balancer, replaced together with one write. */
     private volatile Members members;
+    /** Requests forwarded and not finished, against {@code max_requests}. */
+    private final java.util.concurrent.atomic.AtomicInteger requestSlots = new java.util.concurrent.atomic.AtomicInteger();
     private final ConnectionLimits limits;
     /** Where TLS toward the endpoints gets its context, or null for plain text. */
     private final TlsContextSource tls;
@@ -103,6 +105,30 @@ public final class UpstreamCluster {
             Members m = members;
             members = new Members(m.config(), m.endpoints(), LoadBalancers.create(m.config().lbPolicy(), m.endpoints()));
         }
+    }
+
+    /**
+     * Takes one of the cluster's {@code max_requests} slots for a request about to be forwarded;
+     * false (and an overflow counted) when all are taken. Each true must be matched by one
+     * {@link #releaseRequestSlot}.
+     */
+    public boolean tryAcquireRequestSlot() {
+        int max = members.config().pool().maxRequests();
+        while (true) {
+            int now = requestSlots.get();
+            if (now >= max) {
+                stats.overflow();
+                return false;
+            }
+            if (requestSlots.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a slot taken by {@link #tryAcquireRequestSlot}. */
+    public void releaseRequestSlot() {
+        requestSlots.decrementAndGet();
     }
 
     /** The cluster was removed or replaced: every pool retires. */

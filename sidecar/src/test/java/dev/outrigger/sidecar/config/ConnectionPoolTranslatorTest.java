@@ -24,9 +24,12 @@ class ConnectionPoolTranslatorTest {
                   - priority: DEFAULT
                     max_connections: 100
                     max_pending_requests: 0
+                    max_requests: 50
                   per_host_thresholds:
                   - max_connections: 8
                 """);
+        assertEquals(50, pool.maxRequests());
+        assertEquals(ConnectionPoolSettings.DEFAULT_MAX_REQUESTS, ConnectionPoolSettings.DEFAULTS.maxRequests());
         assertEquals(100, pool.maxConnections());
         assertEquals(0, pool.maxPendingRequests());
         assertEquals(8, pool.maxConnectionsPerEndpoint());
@@ -76,7 +79,8 @@ class ConnectionPoolTranslatorTest {
     void otherThresholdsAreNotSupportedYet() {
         assertRejected(cluster("circuit_breakers: { thresholds: [ { max_retries: 3 } ] }\n"),
                 C0 + ".circuit_breakers.thresholds[0].max_retries",
-                "field is not supported by Outrigger (supported here: max_connections, max_pending_requests, priority)");
+                "field is not supported by Outrigger (supported here: max_connections, max_pending_requests, max_requests,"
+                        + " priority)");
         assertRejected(cluster("circuit_breakers: { per_host_thresholds: [ { max_pending_requests: 3 } ] }\n"),
                 C0 + ".circuit_breakers.per_host_thresholds[0].max_pending_requests",
                 "field is not supported by Outrigger (supported here: max_connections, priority)");

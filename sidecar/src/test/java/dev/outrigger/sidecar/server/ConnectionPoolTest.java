@@ -67,6 +67,37 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void requestsBeyondMaxRequestsAreRefusedAtOnceAndTheSlotComesBack() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (TestUpstream a = TestUpstream.start("a", r -> {
+            if (r.uri().equals("/slow")) {
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Reply.ok(r.uri());
+        });
+                ProxyFixture proxy = ProxyFixture.start(bootstrap(catchAll("a"),
+                        cluster("a", "circuit_breakers: {thresholds: [{max_requests: 1}]},", a)));
+                RawHttpClient first = proxy.client("outbound");
+                RawHttpClient second = proxy.client("outbound")) {
+            first.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n");
+            dev.outrigger.testing.Await.until("the first request reached the endpoint", WAIT,
+                    () -> a.requestsStarted() == 1);
+            RawHttpClient.Response refused = second.request("GET", "/second", "h", java.util.Map.of(), null);
+            assertEquals(503, refused.status());
+            assertEquals("upstream_overflow", refused.header("x-outrigger-error"));
+            release.countDown();
+            assertEquals("/slow", first.read().text());
+            assertEquals(200, second.request("GET", "/third", "h", java.util.Map.of(), null).status(),
+                    "the slot was given back");
+            assertTrue(proxy.admin("/stats/prometheus").contains("outrigger_upstream_rq_overflow_total{cluster=\"a\"} 1.0"));
+        }
+    }
+
+    @Test
     void idlePooledConnectionsCloseAfterTheIdleTimeout() throws Exception {
         String options = "typed_extension_protocol_options: {envoy.extensions.upstreams.http.v3.HttpProtocolOptions: "
                 + "{\"@type\": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions, "

@@ -12,54 +12,68 @@ public final class LoadBalancers {
     }
 
     /**
-     * A balancer for {@code policy} (every {@link LbPolicy} has one) over the endpoints that may take requests:
-     * not failing active health checks nor ejected as outliers, and reported healthy (or of
-     * unknown health) at the highest priority that has any; when none is healthy
-     * anywhere, the degraded ones of the highest priority that has any. Full priority and
-     * locality handling (spill-over, panic threshold) is left to later.
+     * A balancer for {@code policy} (every {@link LbPolicy} has one) over {@code endpoints}: traffic
+     * divides between priority levels, healthy and degraded endpoints, and panic as
+     * {@link PriorityLoad} says; within each part, the policy picks. With no endpoint at all,
+     * the balancer finds none.
      */
     public static LoadBalancer create(LbPolicy policy, List<EndpointState> endpoints) {
-        List<EndpointState> serving = serving(endpoints);
-        if (policy instanceof LbPolicy.RingHash r) {
-            return new RingHashLoadBalancer(serving, r.minRingSize(), r.maxRingSize());
+        if (endpoints.isEmpty()) {
+            return of(policy, List.of());
         }
-        if (policy instanceof LbPolicy.Maglev m) {
-            return new MaglevLoadBalancer(serving, m.tableSize());
-        }
-        if (policy instanceof LbPolicy.LeastRequest l) {
-            return new LeastRequestLoadBalancer(serving, l.choiceCount(), l.activeRequestBias());
-        }
-        if (policy instanceof LbPolicy.PeakEwma p) {
-            return new PeakEwmaLoadBalancer(serving, p.decay(), p.defaultRtt());
-        }
-        if (policy instanceof LbPolicy.Random) {
-            return new RandomLoadBalancer(serving);
-        }
-        return new RoundRobinLoadBalancer(serving);
-    }
-
-    static List<EndpointState> serving(List<EndpointState> endpoints) {
-        List<EndpointState> best = pick(endpoints, true);
-        return best.isEmpty() ? pick(endpoints, false) : best;
-    }
-
-    private static List<EndpointState> pick(List<EndpointState> endpoints, boolean healthy) {
-        List<EndpointState> out = new ArrayList<>();
-        int priority = Integer.MAX_VALUE;
-        for (EndpointState e : endpoints) {
-            EndpointConfig c = e.config();
-            boolean ok = e.isAvailable()
-                    && (healthy ? c.health().servesTraffic() : c.health() == EndpointConfig.HealthStatus.DEGRADED);
-            if (!ok || c.priority() > priority) {
+        List<PriorityLoad.Level> levels = PriorityLoad.of(endpoints);
+        List<Integer> bounds = new ArrayList<>();
+        List<LoadBalancer> parts = new ArrayList<>();
+        int sum = 0;
+        for (PriorityLoad.Level level : levels) {
+            if (level.panic()) {
+                int load = level.healthyLoad() + level.degradedLoad();
+                if (load > 0) {
+                    sum += load;
+                    bounds.add(sum);
+                    parts.add(of(policy, level.all()));
+                }
                 continue;
             }
-            if (c.priority() != priority) {
-                out.clear();
-                priority = c.priority();
+            if (level.healthyLoad() > 0) {
+                sum += level.healthyLoad();
+                bounds.add(sum);
+                parts.add(of(policy, level.healthy()));
             }
-            out.add(e);
+            if (level.degradedLoad() > 0) {
+                sum += level.degradedLoad();
+                bounds.add(sum);
+                parts.add(of(policy, level.degraded()));
+            }
         }
-        return out;
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int[] upTo = new int[bounds.size()];
+        for (int i = 0; i < upTo.length; i++) {
+            upTo[i] = bounds.get(i);
+        }
+        return new PriorityLoadBalancer(upTo, parts.toArray(new LoadBalancer[0]));
+    }
+
+    /** The policy's balancer over exactly {@code endpoints}. */
+    private static LoadBalancer of(LbPolicy policy, List<EndpointState> endpoints) {
+        if (policy instanceof LbPolicy.RingHash r) {
+            return new RingHashLoadBalancer(endpoints, r.minRingSize(), r.maxRingSize());
+        }
+        if (policy instanceof LbPolicy.Maglev m) {
+            return new MaglevLoadBalancer(endpoints, m.tableSize());
+        }
+        if (policy instanceof LbPolicy.LeastRequest l) {
+            return new LeastRequestLoadBalancer(endpoints, l.choiceCount(), l.activeRequestBias());
+        }
+        if (policy instanceof LbPolicy.PeakEwma p) {
+            return new PeakEwmaLoadBalancer(endpoints, p.decay(), p.defaultRtt());
+        }
+        if (policy instanceof LbPolicy.Random) {
+            return new RandomLoadBalancer(endpoints);
+        }
+        return new RoundRobinLoadBalancer(endpoints);
     }
 
     /**

@@ -34,9 +34,16 @@ class LoadBalancersTest {
 
     @Test
     void unhealthyDrainingAndTimedOutEndpointsGetNoRequests() {
-        assertEquals(Set.of(1, 2), picked(List.of(ep(1, HealthStatus.HEALTHY, 0), ep(2, HealthStatus.UNKNOWN, 0),
-                ep(3, HealthStatus.UNHEALTHY, 0), ep(4, HealthStatus.DRAINING, 0), ep(5, HealthStatus.TIMEOUT, 0),
-                ep(6, HealthStatus.DEGRADED, 0))));
+        assertEquals(Set.of(1, 2, 7, 8), picked(List.of(ep(1, HealthStatus.HEALTHY, 0), ep(2, HealthStatus.UNKNOWN, 0),
+                ep(7, HealthStatus.HEALTHY, 0), ep(8, HealthStatus.HEALTHY, 0), ep(3, HealthStatus.UNHEALTHY, 0),
+                ep(4, HealthStatus.DRAINING, 0), ep(5, HealthStatus.TIMEOUT, 0))));
+    }
+
+    @Test
+    void underThePanicThresholdEveryEndpointOfTheLevelServes() {
+        // 2 healthy of 5: 40 % < 50 %, and nowhere else to go: Envoy's panic mode.
+        assertEquals(Set.of(1, 2, 3, 4, 5), picked(List.of(ep(1, HealthStatus.HEALTHY, 0), ep(2, HealthStatus.HEALTHY, 0),
+                ep(3, HealthStatus.UNHEALTHY, 0), ep(4, HealthStatus.UNHEALTHY, 0), ep(5, HealthStatus.TIMEOUT, 0))));
     }
 
     @Test
@@ -52,10 +59,9 @@ class LoadBalancersTest {
     }
 
     @Test
-    void noServingEndpointMeansNoChoice() {
-        LoadBalancer lb = LoadBalancers.create(LbPolicy.ROUND_ROBIN,
-                LoadBalancers.endpointStates(List.of(ep(1, HealthStatus.UNHEALTHY, 0)), List.of()));
-        assertNull(lb.choose());
+    void withNothingAvailableEveryEndpointIsTriedAndWithoutEndpointsNone() {
+        assertEquals(Set.of(1), picked(List.of(ep(1, HealthStatus.UNHEALTHY, 0))), "total panic, as in Envoy");
+        assertNull(LoadBalancers.create(LbPolicy.ROUND_ROBIN, List.of()).choose());
     }
 
     @Test
@@ -74,7 +80,7 @@ class LoadBalancersTest {
     @Test
     void everyPolicyGetsItsBalancerOverTheServingEndpointsOnly() {
         List<EndpointConfig> configs = List.of(ep(1, HealthStatus.HEALTHY, 0), ep(2, HealthStatus.UNHEALTHY, 0),
-                ep(3, HealthStatus.HEALTHY, 1));
+                ep(3, HealthStatus.HEALTHY, 0), ep(4, HealthStatus.HEALTHY, 0));
         Map<LbPolicy, Class<?>> expected = Map.of(LbPolicy.ROUND_ROBIN, RoundRobinLoadBalancer.class,
                 LbPolicy.RANDOM, RandomLoadBalancer.class, LbPolicy.LeastRequest.DEFAULTS, LeastRequestLoadBalancer.class,
                 LbPolicy.RingHash.DEFAULTS, RingHashLoadBalancer.class, LbPolicy.Maglev.DEFAULTS, MaglevLoadBalancer.class,
@@ -83,7 +89,7 @@ class LoadBalancersTest {
             LoadBalancer lb = LoadBalancers.create(policy, LoadBalancers.endpointStates(configs, List.of()));
             assertEquals(type, lb.getClass(), policy.name());
             for (int i = 0; i < 50; i++) {
-                assertEquals(1, lb.choose().config().port(), policy.name() + ": only the healthy endpoint of priority 0");
+                assertTrue(lb.choose().config().port() != 2, policy.name() + ": never the unhealthy endpoint");
             }
         });
     }
@@ -94,16 +100,21 @@ class LoadBalancersTest {
                 ep(2, HealthStatus.HEALTHY, 0), ep(3, HealthStatus.HEALTHY, 1)), List.of());
         assertTrue(states.get(0).setFlag(EndpointState.FAILED_ACTIVE_HEALTH_CHECK, true));
         assertFalse(states.get(0).setFlag(EndpointState.FAILED_ACTIVE_HEALTH_CHECK, true), "already set");
-        LoadBalancer lb = LoadBalancers.create(LbPolicy.ROUND_ROBIN, states);
-        for (int i = 0; i < 10; i++) {
-            assertEquals(2, lb.choose().config().port());
-        }
+        assertEquals(Set.of(2, 3), picks(LoadBalancers.create(LbPolicy.ROUND_ROBIN, states)),
+                "priority 0 is 70 % healthy: 30 % spills over to priority 1");
         states.get(1).setFlag(EndpointState.OUTLIER_EJECTED, true);
-        assertEquals(3, LoadBalancers.create(LbPolicy.ROUND_ROBIN, states).choose().config().port(),
-                "priority 0 has none left: priority 1 serves");
+        assertEquals(Set.of(3), picks(LoadBalancers.create(LbPolicy.ROUND_ROBIN, states)), "priority 0 has none left");
         assertTrue(states.get(0).setFlag(EndpointState.FAILED_ACTIVE_HEALTH_CHECK, false));
         assertTrue(states.get(0).isAvailable());
         assertFalse(states.get(1).isAvailable());
-        assertEquals(1, LoadBalancers.create(LbPolicy.ROUND_ROBIN, states).choose().config().port());
+        assertEquals(Set.of(1, 3), picks(LoadBalancers.create(LbPolicy.ROUND_ROBIN, states)));
+    }
+
+    private static Set<Integer> picks(LoadBalancer lb) {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 400; i++) {
+            ports.add(lb.choose().config().port());
+        }
+        return ports;
     }
 }

@@ -24,6 +24,9 @@ public final class EndpointState {
     /** Why the endpoint takes no traffic now, besides its EDS health: bits of {@link #FAILED_ACTIVE_HEALTH_CHECK} and {@link #OUTLIER_EJECTED}. */
     private final AtomicInteger flags = new AtomicInteger();
 
+    /** When the endpoint began its slow start ({@link System#nanoTime}, never 0), or 0 when it is not warming up. */
+    private volatile long warmingSince;
+
     /** The endpoint failed active health checking. */
     public static final int FAILED_ACTIVE_HEALTH_CHECK = 1;
     /** Outlier detection ejected the endpoint. */
@@ -155,9 +158,28 @@ public final class EndpointState {
                 return false;
             }
             if (flags.compareAndSet(now, next)) {
+                if (next == 0) {
+                    // Back in service: a slow-starting cluster ramps it up again, as Envoy does.
+                    markWarming(System.nanoTime());
+                }
                 return true;
             }
         }
+    }
+
+    /** The endpoint starts taking traffic at {@code nanoTime}: slow start counts from there. */
+    void markWarming(long nanoTime) {
+        warmingSince = nanoTime == 0 ? 1 : nanoTime;
+    }
+
+    /** When the endpoint's slow start began, or 0 when it is not (or no longer) warming up. */
+    long warmingSince() {
+        return warmingSince;
+    }
+
+    /** Its slow start is over. */
+    void endWarming() {
+        warmingSince = 0;
     }
 
     /** Whether {@code flag} is set. */

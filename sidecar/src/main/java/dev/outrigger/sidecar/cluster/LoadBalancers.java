@@ -46,14 +46,17 @@ public final class LoadBalancers {
                 parts.add(of(policy, level.degraded()));
             }
         }
+        LoadBalancer lb;
         if (parts.size() == 1) {
-            return parts.get(0);
+            lb = parts.get(0);
+        } else {
+            int[] upTo = new int[bounds.size()];
+            for (int i = 0; i < upTo.length; i++) {
+                upTo[i] = bounds.get(i);
+            }
+            lb = new PriorityLoadBalancer(upTo, parts.toArray(new LoadBalancer[0]));
         }
-        int[] upTo = new int[bounds.size()];
-        for (int i = 0; i < upTo.length; i++) {
-            upTo[i] = bounds.get(i);
-        }
-        return new PriorityLoadBalancer(upTo, parts.toArray(new LoadBalancer[0]));
+        return policy.slowStart().enabled() ? new SlowStartLoadBalancer(lb, policy.slowStart(), System::nanoTime) : lb;
     }
 
     /** The policy's balancer over exactly {@code endpoints}. */
@@ -94,6 +97,10 @@ public final class LoadBalancers {
             EndpointState state = byAddress.get(c.hostPort());
             if (state == null) {
                 state = new EndpointState(c);
+                if (!previous.isEmpty()) {
+                    // Joining a cluster that already serves: it warms up under slow start.
+                    state.markWarming(System.nanoTime());
+                }
             } else {
                 state.update(c);
             }

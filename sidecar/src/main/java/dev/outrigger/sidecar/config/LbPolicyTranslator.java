@@ -62,15 +62,20 @@ final class LbPolicyTranslator {
         }
         return switch (policy) {
             case ROUND_ROBIN -> {
-                FieldCheck.only(cluster.getRoundRobinLbConfig(), path.field(expected));
-                yield LbPolicy.ROUND_ROBIN;
+                var c = cluster.getRoundRobinLbConfig();
+                FieldPath at = path.field(expected);
+                FieldCheck.only(c, at, "slow_start_config");
+                yield c.hasSlowStartConfig()
+                        ? new LbPolicy.RoundRobin(slowStart(c.getSlowStartConfig(), at.field("slow_start_config")))
+                        : LbPolicy.ROUND_ROBIN;
             }
             case LEAST_REQUEST -> {
                 var c = cluster.getLeastRequestLbConfig();
                 FieldPath at = path.field(expected);
-                FieldCheck.only(c, at, "choice_count", "active_request_bias");
+                FieldCheck.only(c, at, "choice_count", "active_request_bias", "slow_start_config");
                 yield leastRequest(c.hasChoiceCount(), c.getChoiceCount(), c.hasActiveRequestBias()
-                        ? c.getActiveRequestBias().getDefaultValue() : 1.0, at);
+                        ? c.getActiveRequestBias().getDefaultValue() : 1.0, c.hasSlowStartConfig()
+                        ? slowStart(c.getSlowStartConfig(), at.field("slow_start_config")) : LbPolicy.SlowStart.NONE, at);
             }
             case RING_HASH -> {
                 var c = cluster.getRingHashLbConfig();
@@ -122,8 +127,11 @@ final class LbPolicyTranslator {
 
     private static LbPolicy policy(String type, Any any, FieldPath at) throws ResourceInvalidException {
         if (type.equals(RoundRobin.getDescriptor().getFullName())) {
-            FieldCheck.only(ConfigValues.unpack(any, RoundRobin.class, at), at);
-            return LbPolicy.ROUND_ROBIN;
+            RoundRobin c = ConfigValues.unpack(any, RoundRobin.class, at);
+            FieldCheck.only(c, at, "slow_start_config");
+            return c.hasSlowStartConfig()
+                    ? new LbPolicy.RoundRobin(slowStart(c.getSlowStartConfig(), at.field("slow_start_config")))
+                    : LbPolicy.ROUND_ROBIN;
         }
         if (type.equals(Random.getDescriptor().getFullName())) {
             FieldCheck.only(ConfigValues.unpack(any, Random.class, at), at);
@@ -131,9 +139,10 @@ final class LbPolicyTranslator {
         }
         if (type.equals(LeastRequest.getDescriptor().getFullName())) {
             LeastRequest c = ConfigValues.unpack(any, LeastRequest.class, at);
-            FieldCheck.only(c, at, "choice_count", "active_request_bias");
+            FieldCheck.only(c, at, "choice_count", "active_request_bias", "slow_start_config");
             return leastRequest(c.hasChoiceCount(), c.getChoiceCount(), c.hasActiveRequestBias()
-                    ? c.getActiveRequestBias().getDefaultValue() : 1.0, at);
+                    ? c.getActiveRequestBias().getDefaultValue() : 1.0, c.hasSlowStartConfig()
+                    ? slowStart(c.getSlowStartConfig(), at.field("slow_start_config")) : LbPolicy.SlowStart.NONE, at);
         }
         if (type.equals(RingHash.getDescriptor().getFullName())) {
             RingHash c = ConfigValues.unpack(any, RingHash.class, at);
@@ -158,8 +167,8 @@ final class LbPolicyTranslator {
         return new LbPolicy.PeakEwma(decay, rtt);
     }
 
-    private static LbPolicy leastRequest(boolean hasChoices, UInt32Value choices, double bias, FieldPath at)
-            throws ResourceInvalidException {
+    private static LbPolicy leastRequest(boolean hasChoices, UInt32Value choices, double bias,
+            LbPolicy.SlowStart slowStart, FieldPath at) throws ResourceInvalidException {
         int n = hasChoices ? choices.getValue() : LbPolicy.LeastRequest.DEFAULTS.choiceCount();
         if (n < 2) {
             throw at.field("choice_count").invalid("must be at least 2, got " + Integer.toUnsignedString(n));
@@ -167,7 +176,40 @@ final class LbPolicyTranslator {
         if (!(bias >= 0) || Double.isInfinite(bias)) {
             throw at.field("active_request_bias").invalid("must be a finite number of at least 0, got " + bias);
         }
-        return new LbPolicy.LeastRequest(n, bias);
+        return new LbPolicy.LeastRequest(n, bias, slowStart);
+    }
+
+    /** A cluster's {@code SlowStartConfig} (in {@code *_lb_config}). */
+    private static LbPolicy.SlowStart slowStart(Cluster.SlowStartConfig c, FieldPath at) throws ResourceInvalidException {
+        FieldCheck.only(c, at, "slow_start_window", "aggression", "min_weight_percent");
+        return slowStart(c.hasSlowStartWindow(), c.getSlowStartWindow(), c.hasAggression()
+                ? c.getAggression().getDefaultValue() : 1.0, c.hasMinWeightPercent()
+                ? c.getMinWeightPercent().getValue() : 10.0, at);
+    }
+
+    /** A policy extension's {@code SlowStartConfig}. */
+    private static LbPolicy.SlowStart slowStart(
+            io.envoyproxy.envoy.extensions.load_balancing_policies.common.v3.SlowStartConfig c, FieldPath at)
+            throws ResourceInvalidException {
+        FieldCheck.only(c, at, "slow_start_window", "aggression", "min_weight_percent");
+        return slowStart(c.hasSlowStartWindow(), c.getSlowStartWindow(), c.hasAggression()
+                ? c.getAggression().getDefaultValue() : 1.0, c.hasMinWeightPercent()
+                ? c.getMinWeightPercent().getValue() : 10.0, at);
+    }
+
+    private static LbPolicy.SlowStart slowStart(boolean hasWindow, com.google.protobuf.Duration window,
+            double aggression, double minWeightPercent, FieldPath at) throws ResourceInvalidException {
+        if (!hasWindow) {
+            throw at.field("slow_start_window").invalid("required: how long a new endpoint takes to get its full share");
+        }
+        Duration w = ConfigValues.positive(window, at.field("slow_start_window"));
+        if (!(aggression > 0) || Double.isInfinite(aggression)) {
+            throw at.field("aggression").invalid("must be a finite number greater than 0, got " + aggression);
+        }
+        if (!(minWeightPercent >= 0 && minWeightPercent <= 100)) {
+            throw at.field("min_weight_percent").invalid("must be 0 to 100, got " + minWeightPercent);
+        }
+        return new LbPolicy.SlowStart(w, aggression, minWeightPercent);
     }
 
     private static LbPolicy ringHash(boolean hasMin, UInt64Value min, boolean hasMax, UInt64Value max, FieldPath at)

@@ -77,12 +77,37 @@ class LbPolicyTranslatorTest {
     }
 
     @Test
+    void slowStartForRoundRobinAndLeastRequest() throws Exception {
+        var slow = new LbPolicy.SlowStart(Duration.ofSeconds(60), 2.0, 5.0);
+        assertEquals(new LbPolicy.RoundRobin(slow), policy("""
+                  round_robin_lb_config:
+                    slow_start_config: { slow_start_window: 60s, aggression: { default_value: 2.0, runtime_key: a }, min_weight_percent: { value: 5 } }
+                """));
+        assertEquals(new LbPolicy.LeastRequest(2, 1.0, new LbPolicy.SlowStart(Duration.ofSeconds(30), 1.0, 10.0)),
+                policy("""
+                  lb_policy: LEAST_REQUEST
+                  least_request_lb_config: { slow_start_config: { slow_start_window: 30s } }
+                """));
+        assertEquals(new LbPolicy.RoundRobin(new LbPolicy.SlowStart(Duration.ofSeconds(10), 1.0, 10.0)), policy("""
+                  load_balancing_policy:
+                    policies:
+                    - typed_extension_config:
+                        name: rr
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin
+                          slow_start_config: { slow_start_window: 10s }
+                """));
+        rejected("  round_robin_lb_config: { slow_start_config: { aggression: { default_value: 1.0, runtime_key: a } } }\n",
+                ".round_robin_lb_config.slow_start_config.slow_start_window",
+                "required: how long a new endpoint takes to get its full share");
+        rejected("  round_robin_lb_config: { slow_start_config: { slow_start_window: 5s, aggression: { default_value: 0, runtime_key: a } } }\n",
+                ".round_robin_lb_config.slow_start_config.aggression", "must be a finite number greater than 0, got 0.0");
+    }
+
+    @Test
     void mistakesAreNamed() {
         rejected("  lb_policy: LEAST_REQUEST\n  least_request_lb_config: { choice_count: 1 }\n",
                 ".least_request_lb_config.choice_count", "must be at least 2, got 1");
-        rejected("  lb_policy: LEAST_REQUEST\n  least_request_lb_config: { slow_start_config: { slow_start_window: 5s } }\n",
-                ".least_request_lb_config.slow_start_config",
-                "field is not supported by Outrigger (supported here: active_request_bias, choice_count)");
         rejected("  lb_policy: RING_HASH\n  ring_hash_lb_config: { minimum_ring_size: 5000, maximum_ring_size: 100 }\n",
                 ".ring_hash_lb_config.minimum_ring_size", "is larger than maximum_ring_size (5000 > 100)");
         rejected("  lb_policy: RING_HASH\n  ring_hash_lb_config: { hash_function: MURMUR_HASH_2 }\n",

@@ -21,7 +21,7 @@ final class TcpProxyTranslator {
     /** Translates {@code proxy} found at {@code path}. */
     static TcpProxyConfig translate(TcpProxy proxy, FieldPath path) throws ResourceInvalidException {
         FieldCheck.only(proxy, path, "stat_prefix", "cluster", "weighted_clusters", "idle_timeout",
-                "access_log");
+                "access_log", "hash_policy");
         if (proxy.getStatPrefix().isEmpty()) {
             throw path.field("stat_prefix").invalid("required, as in Envoy (it prefixes this proxy's statistics)");
         }
@@ -40,7 +40,24 @@ final class TcpProxyTranslator {
                 ? ConfigValues.nonNegative(proxy.getIdleTimeout(), path.field("idle_timeout"))
                 : TcpProxyConfig.DEFAULT_IDLE_TIMEOUT;
         return new TcpProxyConfig(proxy.getStatPrefix(), clusters, idleTimeout,
-                AccessLogTranslator.translate(proxy.getAccessLogList(), path.field("access_log")));
+                AccessLogTranslator.translate(proxy.getAccessLogList(), path.field("access_log")),
+                hashSourceIp(proxy, path.field("hash_policy")));
+    }
+
+    /** {@code hash_policy}: at most one entry, {@code source_ip} (the only one a TCP proxy can have here). */
+    private static boolean hashSourceIp(TcpProxy proxy, FieldPath path) throws ResourceInvalidException {
+        if (proxy.getHashPolicyCount() == 0) {
+            return false;
+        }
+        if (proxy.getHashPolicyCount() > 1) {
+            throw path.invalid("give at most one entry (source_ip)");
+        }
+        var p = proxy.getHashPolicy(0);
+        if (!p.hasSourceIp()) {
+            throw path.index(0).invalid("only source_ip is supported");
+        }
+        FieldCheck.only(p, path.index(0), "source_ip");
+        return true;
     }
 
     private static List<ClusterWeight> weightedClusters(TcpProxy.WeightedCluster weighted, FieldPath path)

@@ -17,11 +17,17 @@ import java.util.Objects;
  * @param accessLogs the {@code access_log} list: one line per connection to each, when it closes
  */
 public record TcpProxyConfig(String statPrefix, List<ClusterWeight> clusters, Duration idleTimeout,
-        List<AccessLogConfig> accessLogs) {
+        List<AccessLogConfig> accessLogs, boolean hashSourceIp) {
 
     /** A TCP proxy without access logs. */
     public TcpProxyConfig(String statPrefix, List<ClusterWeight> clusters, Duration idleTimeout) {
         this(statPrefix, clusters, idleTimeout, List.of());
+    }
+
+    /** A TCP proxy without a hash policy. */
+    public TcpProxyConfig(String statPrefix, List<ClusterWeight> clusters, Duration idleTimeout,
+            List<AccessLogConfig> accessLogs) {
+        this(statPrefix, clusters, idleTimeout, accessLogs, false);
     }
 
     /** Envoy's default {@code idle_timeout} of a TCP proxy. */

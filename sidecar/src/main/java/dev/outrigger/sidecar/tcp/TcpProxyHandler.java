@@ -1,6 +1,7 @@
 package dev.outrigger.sidecar.tcp;
 
 import dev.outrigger.sidecar.cluster.EndpointState;
+import dev.outrigger.sidecar.cluster.LbContext;
 import dev.outrigger.sidecar.downstream.Drainable;
 import dev.outrigger.sidecar.downstream.ListenerContext;
 import dev.outrigger.sidecar.listener.TcpProxyConfig;
@@ -87,6 +88,24 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
         ctx.fireChannelActive();
     }
 
+    /** The client's address hashed for ring hash and Maglev clusters ({@code hash_policy: source_ip}). */
+    private LbContext sourceIpHash() {
+        java.net.SocketAddress peer = ctx.channel().remoteAddress();
+        String ip = peer instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(peer);
+        long hash = dev.outrigger.sidecar.cluster.XxHash64.hash(ip);
+        return new LbContext() {
+            @Override
+            public boolean hasHash() {
+                return true;
+            }
+
+            @Override
+            public long hash() {
+                return hash;
+            }
+        };
+    }
+
     private void connect() {
         String name = pickCluster(config.clusters(), ThreadLocalRandom.current());
         UpstreamCluster c = name == null ? null : listener.clusters().get(name);
@@ -94,7 +113,7 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
             fail("cluster_not_found");
             return;
         }
-        EndpointState endpoint = c.loadBalancer().choose();
+        EndpointState endpoint = c.loadBalancer().choose(config.hashSourceIp() ? sourceIpHash() : LbContext.NONE);
         if (accessLog != null) {
             accessLog.routedTo(name, endpoint == null ? null : endpoint.hostPort());
         }

@@ -47,6 +47,16 @@ class TcpProxyTranslatorTest {
     }
 
     @Test
+    void theSourceIpHashPolicyIsTheOnlyOne() throws Exception {
+        assertEquals(true, proxy("stat_prefix: db\ncluster: c\nhash_policy: [ { source_ip: {} } ]\n").hashSourceIp());
+        assertEquals(false, proxy("stat_prefix: db\ncluster: c\n").hashSourceIp());
+        assertRejected(bootstrap("stat_prefix: db\ncluster: c\nhash_policy: [ { filter_state: { key: k } } ]\n"),
+                AT + ".hash_policy[0]", "only source_ip is supported");
+        assertRejected(bootstrap("stat_prefix: db\ncluster: c\nhash_policy: [ { source_ip: {} }, { source_ip: {} } ]\n"),
+                AT + ".hash_policy", "give at most one entry (source_ip)");
+    }
+
+    @Test
     void zeroIdleTimeoutDisablesIt() throws Exception {
         assertEquals(Duration.ZERO, proxy("stat_prefix: db\ncluster: c\nidle_timeout: 0s\n").idleTimeout());
     }
@@ -112,11 +122,11 @@ class TcpProxyTranslatorTest {
     void otherTcpProxyFieldsAreRejected() {
         assertRejected(bootstrap("stat_prefix: s\ncluster: c\nmax_connect_attempts: 3\n"),
                 AT + ".max_connect_attempts",
-                "field is not supported by Outrigger (supported here: access_log, cluster, idle_timeout, stat_prefix,"
-                        + " weighted_clusters)");
+                "field is not supported by Outrigger (supported here: access_log, cluster, hash_policy, idle_timeout,"
+                        + " stat_prefix, weighted_clusters)");
         assertRejected(bootstrap("stat_prefix: s\ncluster: c\ntunneling_config: { hostname: h }\n"),
                 AT + ".tunneling_config",
-                "field is not supported by Outrigger (supported here: access_log, cluster, idle_timeout, stat_prefix,"
-                        + " weighted_clusters)");
+                "field is not supported by Outrigger (supported here: access_log, cluster, hash_policy, idle_timeout,"
+                        + " stat_prefix, weighted_clusters)");
     }
 }

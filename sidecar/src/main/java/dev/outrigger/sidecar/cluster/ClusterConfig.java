@@ -1,5 +1,6 @@
 package dev.outrigger.sidecar.cluster;
 
+import dev.outrigger.sidecar.outlier.OutlierDetectionConfig;
 import dev.outrigger.sidecar.snapshot.Http2Settings;
 import dev.outrigger.sidecar.tls.TlsSettings;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param edsServiceName for an EDS cluster, the name its endpoints are requested by
  *     ({@code eds_cluster_config.service_name}, else the cluster name); empty for a STATIC cluster
  * @param tls how connections to the endpoints originate TLS ({@code transport_socket}), or null for plain text
+ * @param outlierDetection passive outlier detection ({@code outlier_detection}), or null for none
  */
 public record ClusterConfig(
         String name,
@@ -30,7 +32,15 @@ public record ClusterConfig(
         UpstreamProtocol protocol,
         Http2Settings http2,
         String edsServiceName,
-        TlsSettings tls) {
+        TlsSettings tls,
+        OutlierDetectionConfig outlierDetection) {
+
+    /** A cluster without outlier detection. */
+    public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
+            ConnectionPoolSettings pool, UpstreamProtocol protocol, Http2Settings http2, String edsServiceName,
+            TlsSettings tls) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, edsServiceName, tls, null);
+    }
 
     /** A plain-text cluster. */
     public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
@@ -77,7 +87,7 @@ public record ClusterConfig(
     /** This cluster with other endpoints (an EDS update). */
     public ClusterConfig withEndpoints(List<EndpointConfig> newEndpoints) {
         return new ClusterConfig(name, connectTimeout, lbPolicy, newEndpoints, pool, protocol, http2, edsServiceName,
-                tls);
+                tls, outlierDetection);
     }
 
     /** Whether {@code other} differs from this one in its endpoints at most. */

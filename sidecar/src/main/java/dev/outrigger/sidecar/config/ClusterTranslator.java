@@ -26,7 +26,8 @@ final class ClusterTranslator {
         FieldCheck.only(cluster, path, "name", "type", "connect_timeout", "lb_policy", "load_assignment",
                 "eds_cluster_config", "circuit_breakers", "typed_extension_protocol_options",
                 "http2_protocol_options", "transport_socket", "load_balancing_policy", "round_robin_lb_config",
-                "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config");
+                "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config",
+                "outlier_detection");
         if (cluster.getName().isEmpty()) {
             throw path.field("name").invalid("required");
         }
@@ -62,7 +63,8 @@ final class ClusterTranslator {
             checkAlpn(tls, protocol.protocol(), path.field("transport_socket"));
         }
         return new ClusterConfig(cluster.getName(), connectTimeout, lbPolicy, endpoints, pool,
-                protocol.protocol(), protocol.http2(), edsServiceName, tls);
+                protocol.protocol(), protocol.http2(), edsServiceName, tls,
+                OutlierDetectionTranslator.translate(cluster, path));
     }
 
     // ALPN must not offer what the cluster will not speak: a peer picking h2 for a connection

@@ -1,6 +1,7 @@
 package dev.outrigger.sidecar.http;
 
 import dev.outrigger.sidecar.cluster.EndpointState;
+import dev.outrigger.sidecar.outlier.OutlierDetector;
 import dev.outrigger.sidecar.upstream.UpstreamCluster;
 import dev.outrigger.sidecar.upstream.UpstreamConnection;
 import dev.outrigger.sidecar.upstream.UpstreamExchange;
@@ -107,6 +108,9 @@ final class UpstreamCall implements UpstreamExchange {
             pool.cancel(this);
         } else {
             // Not the endpoint's fault: a timeout is counted as such, a client leaving not at all.
+            if (timeout && connection != null) {
+                outlier(OutlierDetector.TIMEOUT);
+            }
             abandonConnection(false, timeout);
         }
     }
@@ -122,6 +126,7 @@ final class UpstreamCall implements UpstreamExchange {
         startNanos = System.nanoTime();
         cluster.stats().requestStarted();
         endpoint.requestStarted();
+        outlier(OutlierDetector.CONNECTED);
         c.write(request);
         requestSent = true;
         pendingBody.writeTo(c);
@@ -138,6 +143,9 @@ final class UpstreamCall implements UpstreamExchange {
         }
         done = true;
         pendingBody.release();
+        if (failure != UpstreamFailure.OVERFLOW) {
+            outlier(OutlierDetector.CONNECT_FAILED);
+        }
         exchange.onUpstreamFailed(switch (failure) {
             case CONNECT_FAILURE -> ProxyError.UPSTREAM_CONNECT_FAILURE;
             case CONNECT_TIMEOUT -> ProxyError.UPSTREAM_CONNECT_TIMEOUT;
@@ -202,6 +210,7 @@ final class UpstreamCall implements UpstreamExchange {
         cluster.stats().requestFinished(status, startNanos);
         long now = System.nanoTime();
         endpoint.requestFinished(false, false, now - startNanos, now);
+        outlier(status);
         UpstreamConnection c = (UpstreamConnection) connection;
         connection = null;
         exchange.onUpgraded(response, c);
@@ -212,6 +221,7 @@ final class UpstreamCall implements UpstreamExchange {
         cluster.stats().requestFinished(status, startNanos);
         long now = System.nanoTime();
         endpoint.requestFinished(status >= 500, false, now - startNanos, now);
+        outlier(status);
         UpstreamStream c = connection;
         connection = null;
         // Reusable only if both messages ended cleanly: else the next request could read leftovers.
@@ -244,12 +254,14 @@ final class UpstreamCall implements UpstreamExchange {
             done = true;
             cluster.stats().requestAbandoned();
             endpoint.requestFinished(true, false);
+            outlier(OutlierDetector.RESET);
             exchange.onUpstreamFailed(ProxyError.UPSTREAM_RESET);
         }
     }
 
     private void fail(ProxyError error) {
         done = true;
+        outlier(OutlierDetector.RESET);
         abandonConnection(true, false);
         exchange.onUpstreamFailed(error);
     }
@@ -268,6 +280,14 @@ final class UpstreamCall implements UpstreamExchange {
                 endpoint.requestFinished(endpointError, false);
             }
             c.abort();
+        }
+    }
+
+    /** Reports an outcome to the cluster's outlier detection, if it has any (no allocation). */
+    private void outlier(int outcome) {
+        OutlierDetector detector = cluster.outlierDetector();
+        if (detector != null) {
+            detector.record(endpoint, outcome);
         }
     }
 }

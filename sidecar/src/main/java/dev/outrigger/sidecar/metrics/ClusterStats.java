@@ -20,9 +20,14 @@ public final class ClusterStats {
     private final Counter overflows;
     private final Counter bytesSent;
     private final Counter bytesReceived;
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private OutlierStats outlier;
 
     ClusterStats(MeterRegistry registry, String cluster) {
         Tags tags = Tags.of(MeterNames.TAG_CLUSTER, cluster);
+        this.registry = registry;
+        this.tags = tags;
         responses = new ResponseClassCounters(registry, MeterNames.UPSTREAM_RQ, tags);
         registry.gauge(MeterNames.UPSTREAM_RQ_ACTIVE, tags, activeRequests);
         registry.gauge(MeterNames.UPSTREAM_CX_ACTIVE, tags, activeConnections);
@@ -86,5 +91,13 @@ public final class ClusterStats {
     /** {@code bytes} were read from an endpoint. */
     public void bytesReceived(long bytes) {
         bytesReceived.increment(bytes);
+    }
+
+    /** The cluster's outlier-detection meters, registered on first use. */
+    public synchronized OutlierStats outlier() {
+        if (outlier == null) {
+            outlier = new OutlierStats(registry, tags);
+        }
+        return outlier;
     }
 }

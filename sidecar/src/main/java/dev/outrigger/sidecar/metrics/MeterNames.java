@@ -53,6 +53,13 @@ public final class MeterNames {
     /** Counter, tag cluster: bytes received from endpoints by TCP proxy connections. */
     public static final String UPSTREAM_CX_RX_BYTES = "outrigger.upstream.cx.rx.bytes";
 
+    /** Counter, tags cluster and reason: endpoints ejected by outlier detection. */
+    public static final String OUTLIER_EJECTIONS = "outrigger.outlier.ejections";
+    /** Counter, tags cluster and reason: outliers detected, ejected or not (enforcing, max_ejection_percent). */
+    public static final String OUTLIER_EJECTIONS_DETECTED = "outrigger.outlier.ejections.detected";
+    /** Gauge, tag cluster: endpoints ejected by outlier detection now. */
+    public static final String OUTLIER_EJECTED_ENDPOINTS = "outrigger.outlier.ejected.endpoints";
+
     /** Counter, tags type and result ({@code ack}, {@code nack}): xDS responses handled. */
     public static final String XDS_UPDATES = "outrigger.xds.updates";
     /** Counter, tag type: resources refused (each is named in a NACK). */

@@ -2,6 +2,7 @@ package dev.outrigger.sidecar.tcp;
 
 import dev.outrigger.sidecar.cluster.EndpointState;
 import dev.outrigger.sidecar.cluster.LbContext;
+import dev.outrigger.sidecar.outlier.OutlierDetector;
 import dev.outrigger.sidecar.downstream.Drainable;
 import dev.outrigger.sidecar.downstream.ListenerContext;
 import dev.outrigger.sidecar.listener.TcpProxyConfig;
@@ -151,12 +152,18 @@ final class TcpProxyHandler extends ChannelInboundHandlerAdapter implements Drai
             }
             endpoint.connectFailed();
             c.stats().connectFailed();
+            if (c.outlierDetector() != null) {
+                c.outlierDetector().record(endpoint, OutlierDetector.CONNECT_FAILED);
+            }
             fail(f.cause() instanceof ConnectTimeoutException ? "upstream_connect_timeout" : "upstream_connect_failure");
             return;
         }
         Channel up = f.channel();
         endpoint.connectionOpened();
         c.stats().connectionOpened();
+        if (c.outlierDetector() != null) {
+            c.outlierDetector().record(endpoint, OutlierDetector.CONNECTED_FINAL);
+        }
         up.closeFuture().addListener(x -> {
             c.stats().connectionClosed();
             c.releaseConnectionSlot(endpoint);

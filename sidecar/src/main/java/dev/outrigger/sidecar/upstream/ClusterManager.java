@@ -20,6 +20,8 @@ public final class ClusterManager {
     private final ProxyMetrics metrics;
     private final Transport transport;
     private final Function<TlsSettings, TlsContextSource> tlsContexts;
+    /** Event loops that run the clusters' outlier detection. */
+    private final io.netty.util.concurrent.EventExecutorGroup timers;
     private volatile Map<String, UpstreamCluster> clusters = Map.of();
     private final java.util.List<Runnable> updateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -33,6 +35,13 @@ public final class ClusterManager {
     /** Clusters that originate TLS get their contexts from {@code tlsContexts}. */
     public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport,
             Function<TlsSettings, TlsContextSource> tlsContexts) {
+        this(configs, metrics, transport, tlsContexts, io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    }
+
+    /** Clusters whose outlier detection runs on an event loop of {@code timers} (the workers). */
+    public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport,
+            Function<TlsSettings, TlsContextSource> tlsContexts, io.netty.util.concurrent.EventExecutorGroup timers) {
+        this.timers = timers;
         this.metrics = metrics;
         this.transport = transport;
         this.tlsContexts = tlsContexts;
@@ -41,7 +50,7 @@ public final class ClusterManager {
 
     private UpstreamCluster create(ClusterConfig c) {
         return new UpstreamCluster(c, metrics.cluster(c.name()), transport,
-                c.tls() == null ? null : tlsContexts.apply(c.tls()));
+                c.tls() == null ? null : tlsContexts.apply(c.tls()), timers.next());
     }
 
     /** The cluster named {@code name}, or null. */

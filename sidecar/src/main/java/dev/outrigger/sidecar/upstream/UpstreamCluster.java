@@ -6,6 +6,7 @@ import dev.outrigger.sidecar.cluster.EndpointState;
 import dev.outrigger.sidecar.cluster.LoadBalancer;
 import dev.outrigger.sidecar.cluster.LoadBalancers;
 import dev.outrigger.sidecar.metrics.ClusterStats;
+import dev.outrigger.sidecar.outlier.OutlierDetector;
 import dev.outrigger.sidecar.transport.Transport;
 import dev.outrigger.sidecar.tls.TlsContextSource;
 import dev.outrigger.sidecar.tls.TlsSettings;
@@ -46,13 +47,32 @@ public final class UpstreamCluster {
     private final Transport transport;
     private final ConcurrentMap<EventLoop, LoopPools> poolsByLoop = new ConcurrentHashMap<>();
     private final List<LoopPool> allPools = new CopyOnWriteArrayList<>();
+    /** Passive outlier detection, or null when the cluster has none. */
+    private final OutlierDetector outlier;
 
     UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport, TlsContextSource tls) {
+        this(config, stats, transport, tls, null);
+    }
+
+    /** A cluster whose outlier detection (if configured) decides and keeps time on {@code control}. */
+    UpstreamCluster(ClusterConfig config, ClusterStats stats, Transport transport, TlsContextSource tls,
+            io.netty.util.concurrent.EventExecutor control) {
         this.tls = tls;
         this.members = Members.of(config, List.of());
         this.limits = new ConnectionLimits(config.pool());
         this.stats = stats;
         this.transport = transport;
+        this.outlier = config.outlierDetection() == null || control == null ? null
+                : new OutlierDetector(config.outlierDetection(), config.name(), this::endpoints, this::refreshBalancer,
+                        stats.outlier(), System::nanoTime, control);
+        if (outlier != null) {
+            outlier.start(control);
+        }
+    }
+
+    /** The cluster's outlier detector, or null: the data path reports request outcomes to it. */
+    public OutlierDetector outlierDetector() {
+        return outlier;
     }
 
     /** The configuration. */
@@ -133,6 +153,9 @@ public final class UpstreamCluster {
 
     /** The cluster was removed or replaced: every pool retires. */
     void retire() {
+        if (outlier != null) {
+            outlier.stop();
+        }
         for (EndpointState e : members.endpoints()) {
             retirePools(e);
         }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoadBalancingTest {
 
-    private static String yaml(String clusterLb, String hashPolicy, TestUpstream... endpoints) {
+    static String yaml(String clusterLb, String hashPolicy, TestUpstream... endpoints) {
         StringBuilder eps = new StringBuilder();
         for (TestUpstream u : endpoints) {
             eps.append("            - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ")

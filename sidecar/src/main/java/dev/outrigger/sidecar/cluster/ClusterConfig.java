@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param edsServiceName for an EDS cluster, the name its endpoints are requested by
  *     ({@code eds_cluster_config.service_name}, else the cluster name); empty for a STATIC cluster
  * @param tls how connections to the endpoints originate TLS ({@code transport_socket}), or null for plain text
+ * @param healthChecks the active health checks ({@code health_checks}); empty for none
  */
 public record ClusterConfig(
         String name,
@@ -30,7 +31,15 @@ public record ClusterConfig(
         UpstreamProtocol protocol,
         Http2Settings http2,
         String edsServiceName,
-        TlsSettings tls) {
+        TlsSettings tls,
+        List<HealthCheckConfig> healthChecks) {
+
+    /** A cluster without active health checks. */
+    public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
+            ConnectionPoolSettings pool, UpstreamProtocol protocol, Http2Settings http2, String edsServiceName,
+            TlsSettings tls) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, edsServiceName, tls, List.of());
+    }
 
     /** A plain-text cluster. */
     public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
@@ -62,6 +71,7 @@ public record ClusterConfig(
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(edsServiceName, "edsServiceName");
+        healthChecks = List.copyOf(healthChecks);
     }
 
     /** Names of the SDS secrets its TLS uses. */
@@ -77,7 +87,7 @@ public record ClusterConfig(
     /** This cluster with other endpoints (an EDS update). */
     public ClusterConfig withEndpoints(List<EndpointConfig> newEndpoints) {
         return new ClusterConfig(name, connectTimeout, lbPolicy, newEndpoints, pool, protocol, http2, edsServiceName,
-                tls);
+                tls, healthChecks);
     }
 
     /** Whether {@code other} differs from this one in its endpoints at most. */

@@ -53,6 +53,11 @@ public final class MeterNames {
     /** Counter, tag cluster: bytes received from endpoints by TCP proxy connections. */
     public static final String UPSTREAM_CX_RX_BYTES = "outrigger.upstream.cx.rx.bytes";
 
+    /** Counter, tags cluster and result ({@code success}, {@code failure}): active health check probes. */
+    public static final String HEALTH_CHECK = "outrigger.health.check";
+    /** Gauge, tag cluster: endpoints out of the balancer because they failed active health checking. */
+    public static final String HEALTH_CHECK_FAILED_ENDPOINTS = "outrigger.health.check.failed.endpoints";
+
     /** Counter, tags type and result ({@code ack}, {@code nack}): xDS responses handled. */
     public static final String XDS_UPDATES = "outrigger.xds.updates";
     /** Counter, tag type: resources refused (each is named in a NACK). */

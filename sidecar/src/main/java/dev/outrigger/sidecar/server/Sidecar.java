@@ -106,7 +106,7 @@ public final class Sidecar implements AutoCloseable {
         DataPlaneSnapshot snap = snapshot.get();
         tls = new TlsContextManager(TLS_FILE_POLL_MILLIS, metrics.registry());
         log.info("TLS: {}", TlsContexts.providerDescription());
-        clusters = new ClusterManager(snap.clusters(), metrics, transport, tls::client);
+        clusters = new ClusterManager(snap.clusters(), metrics, transport, tls::client, workers);
         services = new dev.outrigger.sidecar.downstream.ListenerServices(metrics.registry(), settings.nodeCluster() == null ? "" : settings.nodeCluster(),
                 clusters, workers, transport.socketChannelClass());
         listeners = new ListenerManager(workers, transport,
@@ -336,6 +336,7 @@ public final class Sidecar implements AutoCloseable {
             tls.close();
         }
         if (clusters != null) {
+            clusters.close();
             clusters.closeIdleConnections();
         }
         if (admin != null) {

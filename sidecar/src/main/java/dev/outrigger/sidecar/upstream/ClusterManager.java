@@ -1,7 +1,10 @@
 package dev.outrigger.sidecar.upstream;
 
 import dev.outrigger.sidecar.cluster.ClusterConfig;
+import dev.outrigger.sidecar.health.HealthChecker;
 import dev.outrigger.sidecar.metrics.ProxyMetrics;
+import io.netty.channel.EventLoopGroup;
+import java.util.IdentityHashMap;
 import dev.outrigger.sidecar.transport.Transport;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,6 +24,10 @@ public final class ClusterManager {
     private final Transport transport;
     private final Function<TlsSettings, TlsContextSource> tlsContexts;
     private volatile Map<String, UpstreamCluster> clusters = Map.of();
+    /** Where health checks run; null: clusters are not health checked (tests without event loops). */
+    private final EventLoopGroup healthCheckLoops;
+    /** The health checker of each running cluster that has {@code health_checks}; guarded by this. */
+    private final Map<UpstreamCluster, HealthChecker> healthCheckers = new IdentityHashMap<>();
     private final java.util.List<Runnable> updateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Creates the runtime state of every cluster in {@code configs}. */
@@ -33,6 +40,13 @@ public final class ClusterManager {
     /** Clusters that originate TLS get their contexts from {@code tlsContexts}. */
     public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport,
             Function<TlsSettings, TlsContextSource> tlsContexts) {
+        this(configs, metrics, transport, tlsContexts, null);
+    }
+
+    /** Clusters with {@code health_checks} are health checked on {@code healthCheckLoops}. */
+    public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport,
+            Function<TlsSettings, TlsContextSource> tlsContexts, EventLoopGroup healthCheckLoops) {
+        this.healthCheckLoops = healthCheckLoops;
         this.metrics = metrics;
         this.transport = transport;
         this.tlsContexts = tlsContexts;
@@ -40,8 +54,28 @@ public final class ClusterManager {
     }
 
     private UpstreamCluster create(ClusterConfig c) {
-        return new UpstreamCluster(c, metrics.cluster(c.name()), transport,
+        UpstreamCluster cluster = new UpstreamCluster(c, metrics.cluster(c.name()), transport,
                 c.tls() == null ? null : tlsContexts.apply(c.tls()));
+        if (healthCheckLoops != null && !c.healthChecks().isEmpty()) {
+            HealthChecker checker = new HealthChecker(cluster, healthCheckLoops, metrics.healthChecks(c.name()));
+            healthCheckers.put(cluster, checker);
+            checker.start();
+        }
+        return cluster;
+    }
+
+    private void retire(UpstreamCluster cluster) {
+        HealthChecker checker = healthCheckers.remove(cluster);
+        if (checker != null) {
+            checker.close();
+        }
+        cluster.retire();
+    }
+
+    /** Stops health checking (when the process stops). */
+    public synchronized void close() {
+        healthCheckers.values().forEach(HealthChecker::close);
+        healthCheckers.clear();
     }
 
     /** The cluster named {@code name}, or null. */
@@ -79,6 +113,10 @@ public final class ClusterManager {
                 next.put(c.name(), existing);
             } else if (existing.config().sameExceptEndpoints(c)) {
                 existing.updateEndpoints(c);
+                HealthChecker checker = healthCheckers.get(existing);
+                if (checker != null) {
+                    checker.syncEndpoints();
+                }
                 next.put(c.name(), existing);
                 updated++;
             } else {
@@ -95,7 +133,7 @@ public final class ClusterManager {
             }
         }
         clusters = Map.copyOf(next);
-        retired.forEach(UpstreamCluster::retire);
+        retired.forEach(this::retire);
         for (Runnable listener : updateListeners) {
             listener.run();
         }

@@ -107,7 +107,7 @@ public final class HealthChecker implements AutoCloseable {
         }
 
         void start() {
-            loop.execute(() -> {
+            onLoop(() -> {
                 for (Session s : sessions) {
                     s.schedule(Intervals.initialDelay(s.config));
                 }
@@ -116,11 +116,20 @@ public final class HealthChecker implements AutoCloseable {
 
         void stop() {
             stopped = true;
-            loop.execute(() -> {
+            onLoop(() -> {
                 for (Session s : sessions) {
                     s.cancel();
                 }
             });
+        }
+
+        // The loops stop with the process; by then there is nothing left to probe or cancel.
+        private void onLoop(Runnable task) {
+            try {
+                loop.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                stopped = true;
+            }
         }
 
         /** A check changed its verdict: the endpoint is failed while any check fails it. */

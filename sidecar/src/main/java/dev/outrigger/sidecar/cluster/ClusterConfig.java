@@ -22,6 +22,7 @@ import java.util.Objects;
  *     ({@code eds_cluster_config.service_name}, else the cluster name); empty for a STATIC cluster
  * @param tls how connections to the endpoints originate TLS ({@code transport_socket}), or null for plain text
  * @param outlierDetection passive outlier detection ({@code outlier_detection}), or null for none
+ * @param healthChecks the active health checks ({@code health_checks}); empty for none
  */
 public record ClusterConfig(
         String name,
@@ -33,13 +34,30 @@ public record ClusterConfig(
         Http2Settings http2,
         String edsServiceName,
         TlsSettings tls,
-        OutlierDetectionConfig outlierDetection) {
+        OutlierDetectionConfig outlierDetection,
+        List<HealthCheckConfig> healthChecks) {
+
+    /** A cluster without outlier detection or active health checks. */
+    public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
+            ConnectionPoolSettings pool, UpstreamProtocol protocol, Http2Settings http2, String edsServiceName,
+            TlsSettings tls) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, edsServiceName, tls, null, List.of());
+    }
+
+    /** A cluster without active health checks. */
+    public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
+            ConnectionPoolSettings pool, UpstreamProtocol protocol, Http2Settings http2, String edsServiceName,
+            TlsSettings tls, OutlierDetectionConfig outlierDetection) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, edsServiceName, tls, outlierDetection,
+                List.of());
+    }
 
     /** A cluster without outlier detection. */
     public ClusterConfig(String name, Duration connectTimeout, LbPolicy lbPolicy, List<EndpointConfig> endpoints,
             ConnectionPoolSettings pool, UpstreamProtocol protocol, Http2Settings http2, String edsServiceName,
-            TlsSettings tls) {
-        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, edsServiceName, tls, null);
+            TlsSettings tls, List<HealthCheckConfig> healthChecks) {
+        this(name, connectTimeout, lbPolicy, endpoints, pool, protocol, http2, edsServiceName, tls, null,
+                healthChecks);
     }
 
     /** A plain-text cluster. */
@@ -72,6 +90,7 @@ public record ClusterConfig(
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(edsServiceName, "edsServiceName");
+        healthChecks = List.copyOf(healthChecks);
     }
 
     /** Names of the SDS secrets its TLS uses. */
@@ -87,7 +106,7 @@ public record ClusterConfig(
     /** This cluster with other endpoints (an EDS update). */
     public ClusterConfig withEndpoints(List<EndpointConfig> newEndpoints) {
         return new ClusterConfig(name, connectTimeout, lbPolicy, newEndpoints, pool, protocol, http2, edsServiceName,
-                tls, outlierDetection);
+                tls, outlierDetection, healthChecks);
     }
 
     /** Whether {@code other} differs from this one in its endpoints at most. */

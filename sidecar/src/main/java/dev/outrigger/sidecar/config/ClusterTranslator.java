@@ -26,8 +26,8 @@ final class ClusterTranslator {
         FieldCheck.only(cluster, path, "name", "type", "connect_timeout", "lb_policy", "load_assignment",
                 "eds_cluster_config", "circuit_breakers", "typed_extension_protocol_options",
                 "http2_protocol_options", "transport_socket", "load_balancing_policy", "round_robin_lb_config",
-                "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config",
-                "outlier_detection");
+                "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config", "outlier_detection",
+                "health_checks");
         if (cluster.getName().isEmpty()) {
             throw path.field("name").invalid("required");
         }
@@ -62,9 +62,10 @@ final class ClusterTranslator {
         if (tls != null) {
             checkAlpn(tls, protocol.protocol(), path.field("transport_socket"));
         }
+        var healthChecks = HealthCheckTranslator.translate(cluster.getHealthChecksList(), path.field("health_checks"));
         return new ClusterConfig(cluster.getName(), connectTimeout, lbPolicy, endpoints, pool,
                 protocol.protocol(), protocol.http2(), edsServiceName, tls,
-                OutlierDetectionTranslator.translate(cluster, path));
+                OutlierDetectionTranslator.translate(cluster, path), healthChecks);
     }
 
     // ALPN must not offer what the cluster will not speak: a peer picking h2 for a connection

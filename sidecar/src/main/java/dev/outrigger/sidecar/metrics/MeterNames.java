@@ -59,6 +59,10 @@ public final class MeterNames {
     public static final String OUTLIER_EJECTIONS_DETECTED = "outrigger.outlier.ejections.detected";
     /** Gauge, tag cluster: endpoints ejected by outlier detection now. */
     public static final String OUTLIER_EJECTED_ENDPOINTS = "outrigger.outlier.ejected.endpoints";
+    /** Counter, tags cluster and result ({@code success}, {@code failure}): active health check probes. */
+    public static final String HEALTH_CHECK = "outrigger.health.check";
+    /** Gauge, tag cluster: endpoints out of the balancer because they failed active health checking. */
+    public static final String HEALTH_CHECK_FAILED_ENDPOINTS = "outrigger.health.check.failed.endpoints";
 
     /** Counter, tags type and result ({@code ack}, {@code nack}): xDS responses handled. */
     public static final String XDS_UPDATES = "outrigger.xds.updates";

@@ -21,6 +21,7 @@ public final class ProxyMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentMap<String, ListenerStats> listeners = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ClusterStats> clusters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, HealthCheckStats> healthChecks = new ConcurrentHashMap<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private XdsMetrics xds;
 
@@ -51,6 +52,11 @@ public final class ProxyMetrics implements AutoCloseable {
     /** The meters of a cluster. */
     public ClusterStats cluster(String name) {
         return clusters.computeIfAbsent(name, n -> new ClusterStats(registry, n));
+    }
+
+    /** The active health checking meters of a cluster (created on first use). */
+    public HealthCheckStats healthChecks(String cluster) {
+        return healthChecks.computeIfAbsent(cluster, n -> new HealthCheckStats(registry, n));
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -336,6 +336,7 @@ public final class Sidecar implements AutoCloseable {
             tls.close();
         }
         if (clusters != null) {
+            clusters.close();
             clusters.closeIdleConnections();
         }
         if (admin != null) {

@@ -1,7 +1,10 @@
 package dev.outrigger.sidecar.upstream;
 
 import dev.outrigger.sidecar.cluster.ClusterConfig;
+import dev.outrigger.sidecar.health.HealthChecker;
 import dev.outrigger.sidecar.metrics.ProxyMetrics;
+import io.netty.channel.EventLoopGroup;
+import java.util.IdentityHashMap;
 import dev.outrigger.sidecar.transport.Transport;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,6 +26,10 @@ public final class ClusterManager {
     /** Event loops that run the clusters' outlier detection. */
     private final io.netty.util.concurrent.EventExecutorGroup timers;
     private volatile Map<String, UpstreamCluster> clusters = Map.of();
+    /** Where health checks run; null: clusters are not health checked (tests without event loops). */
+    private final EventLoopGroup healthCheckLoops;
+    /** The health checker of each running cluster that has {@code health_checks}; guarded by this. */
+    private final Map<UpstreamCluster, HealthChecker> healthCheckers = new IdentityHashMap<>();
     private final java.util.List<Runnable> updateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Creates the runtime state of every cluster in {@code configs}. */
@@ -35,13 +42,18 @@ public final class ClusterManager {
     /** Clusters that originate TLS get their contexts from {@code tlsContexts}. */
     public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport,
             Function<TlsSettings, TlsContextSource> tlsContexts) {
-        this(configs, metrics, transport, tlsContexts, io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+        this(configs, metrics, transport, tlsContexts, null);
     }
 
-    /** Clusters whose outlier detection runs on an event loop of {@code timers} (the workers). */
+    /**
+     * Clusters whose outlier detection and health checks run on {@code workers} (the sidecar's
+     * event loops); null: outlier detection on Netty's global executor and no health checking
+     * (tests without event loops).
+     */
     public ClusterManager(Map<String, ClusterConfig> configs, ProxyMetrics metrics, Transport transport,
-            Function<TlsSettings, TlsContextSource> tlsContexts, io.netty.util.concurrent.EventExecutorGroup timers) {
-        this.timers = timers;
+            Function<TlsSettings, TlsContextSource> tlsContexts, EventLoopGroup workers) {
+        this.timers = workers == null ? io.netty.util.concurrent.GlobalEventExecutor.INSTANCE : workers;
+        this.healthCheckLoops = workers;
         this.metrics = metrics;
         this.transport = transport;
         this.tlsContexts = tlsContexts;
@@ -49,8 +61,28 @@ public final class ClusterManager {
     }
 
     private UpstreamCluster create(ClusterConfig c) {
-        return new UpstreamCluster(c, metrics.cluster(c.name()), transport,
+        UpstreamCluster cluster = new UpstreamCluster(c, metrics.cluster(c.name()), transport,
                 c.tls() == null ? null : tlsContexts.apply(c.tls()), timers.next());
+        if (healthCheckLoops != null && !c.healthChecks().isEmpty()) {
+            HealthChecker checker = new HealthChecker(cluster, healthCheckLoops, metrics.healthChecks(c.name()));
+            healthCheckers.put(cluster, checker);
+            checker.start();
+        }
+        return cluster;
+    }
+
+    private void retire(UpstreamCluster cluster) {
+        HealthChecker checker = healthCheckers.remove(cluster);
+        if (checker != null) {
+            checker.close();
+        }
+        cluster.retire();
+    }
+
+    /** Stops health checking (when the process stops). */
+    public synchronized void close() {
+        healthCheckers.values().forEach(HealthChecker::close);
+        healthCheckers.clear();
     }
 
     /** The cluster named {@code name}, or null. */
@@ -88,6 +120,10 @@ public final class ClusterManager {
                 next.put(c.name(), existing);
             } else if (existing.config().sameExceptEndpoints(c)) {
                 existing.updateEndpoints(c);
+                HealthChecker checker = healthCheckers.get(existing);
+                if (checker != null) {
+                    checker.syncEndpoints();
+                }
                 next.put(c.name(), existing);
                 updated++;
             } else {
@@ -104,7 +140,7 @@ public final class ClusterManager {
             }
         }
         clusters = Map.copyOf(next);
-        retired.forEach(UpstreamCluster::retire);
+        retired.forEach(this::retire);
         for (Runnable listener : updateListeners) {
             listener.run();
         }

@@ -207,7 +207,7 @@ class ClusterTranslatorTest {
     void unsupportedClusterFieldsAreNamed() {
         assertRejected(withClusters(TestBootstraps.DEMO_CLUSTER + "  cleanup_interval: 5s\n"),
                 C0 + ".cleanup_interval", "field is not supported by Outrigger (supported here: circuit_breakers,"
-                        + " connect_timeout, eds_cluster_config, http2_protocol_options, lb_policy,"
+                        + " connect_timeout, eds_cluster_config, health_checks, http2_protocol_options, lb_policy,"
                         + " least_request_lb_config, load_assignment, load_balancing_policy, maglev_lb_config, name,"
                         + " outlier_detection, ring_hash_lb_config, round_robin_lb_config, transport_socket, type,"
                         + " typed_extension_protocol_options)");

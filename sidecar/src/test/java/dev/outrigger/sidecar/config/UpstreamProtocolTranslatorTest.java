@@ -133,7 +133,7 @@ class UpstreamProtocolTranslatorTest {
     void otherDeprecatedProtocolFieldsAreRejected() {
         assertRejected(clusterYaml("http_protocol_options: {}\n"), C0 + ".http_protocol_options",
                 "field is not supported by Outrigger (supported here: circuit_breakers, connect_timeout,"
-                        + " eds_cluster_config, http2_protocol_options, lb_policy, least_request_lb_config,"
+                        + " eds_cluster_config, health_checks, http2_protocol_options, lb_policy, least_request_lb_config,"
                         + " load_assignment, load_balancing_policy, maglev_lb_config, name, ring_hash_lb_config,"
                         + " round_robin_lb_config, transport_socket, type, typed_extension_protocol_options)");
     }

@@ -134,8 +134,9 @@ class UpstreamProtocolTranslatorTest {
         assertRejected(clusterYaml("http_protocol_options: {}\n"), C0 + ".http_protocol_options",
                 "field is not supported by Outrigger (supported here: circuit_breakers, connect_timeout,"
                         + " eds_cluster_config, health_checks, http2_protocol_options, lb_policy, least_request_lb_config,"
-                        + " load_assignment, load_balancing_policy, maglev_lb_config, name, ring_hash_lb_config,"
-                        + " round_robin_lb_config, transport_socket, type, typed_extension_protocol_options)");
+                        + " load_assignment, load_balancing_policy, maglev_lb_config, name, outlier_detection,"
+                        + " ring_hash_lb_config, round_robin_lb_config, transport_socket, type,"
+                        + " typed_extension_protocol_options)");
     }
 
     private static ClusterConfig cluster(String clusterLines) throws Exception {

@@ -63,6 +63,15 @@ final class ClusterTranslator {
             checkAlpn(tls, protocol.protocol(), path.field("transport_socket"));
         }
         var healthChecks = HealthCheckTranslator.translate(cluster.getHealthChecksList(), path.field("health_checks"));
+        for (int i = 0; i < healthChecks.size(); i++) {
+            if (healthChecks.get(i).probe() instanceof dev.outrigger.sidecar.cluster.HealthCheckConfig.Http
+                    && protocol.protocol() == dev.outrigger.sidecar.cluster.UpstreamProtocol.HTTP2) {
+                // The HTTP probe speaks HTTP/1.1: against endpoints spoken to in HTTP/2 only it would always fail.
+                throw path.field("health_checks").index(i).field("http_health_check").invalid("the cluster speaks"
+                        + " HTTP/2 to its endpoints and HTTP health checks use HTTP/1.1; use grpc_health_check or"
+                        + " tcp_health_check");
+            }
+        }
         return new ClusterConfig(cluster.getName(), connectTimeout, lbPolicy, endpoints, pool,
                 protocol.protocol(), protocol.http2(), edsServiceName, tls,
                 OutlierDetectionTranslator.translate(cluster, path), healthChecks);

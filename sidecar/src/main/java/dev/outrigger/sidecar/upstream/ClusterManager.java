@@ -79,10 +79,15 @@ public final class ClusterManager {
         cluster.retire();
     }
 
-    /** Stops health checking (when the process stops). */
+    /** Stops health checking and outlier detection (when the process stops). */
     public synchronized void close() {
         healthCheckers.values().forEach(HealthChecker::close);
         healthCheckers.clear();
+        for (UpstreamCluster c : clusters.values()) {
+            if (c.outlierDetector() != null) {
+                c.outlierDetector().stop();
+            }
+        }
     }
 
     /** The cluster named {@code name}, or null. */

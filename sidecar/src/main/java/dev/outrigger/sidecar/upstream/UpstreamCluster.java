@@ -38,6 +38,8 @@ public final class UpstreamCluster {
 
     /** The configuration, its endpoints and their balancer, replaced together with one write. */
     private volatile Members members;
+    /** A balancer rebuild is queued and has not started yet. */
+    private final java.util.concurrent.atomic.AtomicBoolean rebuildPending = new java.util.concurrent.atomic.AtomicBoolean();
     /** Requests forwarded and not finished, against {@code max_requests}. */
     private final java.util.concurrent.atomic.AtomicInteger requestSlots = new java.util.concurrent.atomic.AtomicInteger();
     private final ConnectionLimits limits;
@@ -117,15 +119,28 @@ public final class UpstreamCluster {
 
     /**
      * Rebuilds the balancer over the same endpoints, after an endpoint's availability changed
-     * ({@link EndpointState#setFlag}: health checking, outlier detection). Requests read the
-     * balancer once, so this is one volatile write; safe from any thread.
+     * ({@link EndpointState#setFlag}: health checking, outlier detection). The rebuild runs on
+     * one shared background thread, never on the caller's (an event loop: a Maglev table or a
+     * large ring takes milliseconds to seconds), and requests close together are merged into one:
+     * a rebuild reads the flags after it is started, so no change is lost. Requests read the
+     * balancer once, so the swap is one volatile write. Safe from any thread.
      */
     public void refreshBalancer() {
-        synchronized (this) {
-            Members m = members;
-            members = new Members(m.config(), m.endpoints(), LoadBalancers.create(m.config().lbPolicy(), m.endpoints()));
+        if (rebuildPending.compareAndSet(false, true)) {
+            REBUILDS.execute(() -> {
+                rebuildPending.set(false);
+                synchronized (this) {
+                    Members m = members;
+                    members = new Members(m.config(), m.endpoints(),
+                            LoadBalancers.create(m.config().lbPolicy(), m.endpoints()));
+                }
+            });
         }
     }
+
+    /** Where balancers are rebuilt after availability changes: one daemon thread for the process. */
+    private static final java.util.concurrent.ExecutorService REBUILDS = java.util.concurrent.Executors
+            .newSingleThreadExecutor(new io.netty.util.concurrent.DefaultThreadFactory("outrigger-lb-rebuild", true));
 
     /**
      * Takes one of the cluster's {@code max_requests} slots for a request about to be forwarded;

@@ -176,4 +176,15 @@ class HealthCheckTranslatorTest {
                 HC0 + ".tcp_health_check.proxy_protocol_config",
                 "field is not supported by Outrigger (supported here: receive, send)");
     }
+
+    @Test
+    void httpChecksAreRefusedOnClustersSpokenToInHttp2() {
+        String http2 = withClusters(TestBootstraps.DEMO_CLUSTER
+                + "  typed_extension_protocol_options: { envoy.extensions.upstreams.http.v3.HttpProtocolOptions: {"
+                + " \"@type\": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions,"
+                + " explicit_http_config: { http2_protocol_options: {} } } }\n"
+                + "  health_checks:\n  - { " + BASE + ", http_health_check: { path: /healthz } }\n");
+        assertRejected(http2, HC0 + ".http_health_check", "the cluster speaks HTTP/2 to its endpoints and HTTP health"
+                + " checks use HTTP/1.1; use grpc_health_check or tcp_health_check");
+    }
 }

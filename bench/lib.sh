@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced, not run): free_port and one_route_bootstrap by
-# bench/profile.sh, bench/startup.sh and bench/policy.sh; the rest by bench/mtls.sh and
-# bench/policy.sh.
+# bench/profile.sh, bench/startup.sh, bench/policy.sh and bench/lb.sh; the rest by bench/mtls.sh,
+# bench/policy.sh and bench/lb.sh.
 # The caller sets root, and for the second part work, quiet, connections, duration, warmup and
 # rounds (see there); the results are left in variables for the caller (outrigger_pid, ...).
 # shellcheck shell=bash disable=SC2154,SC2034
@@ -15,13 +15,17 @@ free_port() {
   exit 1
 }
 
-# ADMIN_PORT LISTENER_PORT UPSTREAM_PORT [FILTERS [ROUTE_MORE]]: an Outrigger bootstrap with one
-# HTTP listener routing everything to one static cluster, "origin", on 127.0.0.1:UPSTREAM_PORT.
+# ADMIN_PORT LISTENER_PORT UPSTREAM_PORT [FILTERS [ROUTE_MORE [CLUSTER_MORE]]]: an Outrigger
+# bootstrap with one HTTP listener routing everything to one static cluster, "origin", on
+# 127.0.0.1:UPSTREAM_PORT (a comma-separated list of ports: one endpoint each, in that order).
 # FILTERS: http_filters entries (YAML indented by 10 spaces) before the router; ROUTE_MORE: more
-# fields of the route action, in flow style after a comma (", rate_limits: [...]").
+# fields of the route action, in flow style after a comma (", rate_limits: [...]"); CLUSTER_MORE:
+# more fields of the cluster (YAML indented by 4 spaces: "    lb_policy: RANDOM").
 one_route_bootstrap() {
-  local filters=${4:-}
+  local filters=${4:-} cluster_more=${6:-} endpoints="" p
   [[ -z $filters ]] || filters+=$'\n'
+  [[ -z $cluster_more ]] || cluster_more+=$'\n'
+  for p in ${3//,/ }; do endpoints+="${endpoints:+, }{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: $p}}}}"; done
   cat <<CONF
 admin:
   address: {socket_address: {address: 127.0.0.1, port_value: $1}}
@@ -43,14 +47,14 @@ ${filters}          - name: envoy.filters.http.router
   clusters:
   - name: origin
     type: STATIC
-    load_assignment:
+${cluster_more}    load_assignment:
       cluster_name: origin
-      endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: $3}}}}]}]
+      endpoints: [{lb_endpoints: [$endpoints]}]
 CONF
 }
 
-# ---- bench/mtls.sh and bench/policy.sh ---------------------------------------------------------
-# The layout of both: the proxies under test on CPU 0, the nginx origin and wrk (and whatever
+# ---- bench/mtls.sh, bench/policy.sh and bench/lb.sh ------------------------------------------
+# The layout of all three: the proxies under test on CPU 0, the nginx origin and wrk (and whatever
 # else the load needs) on CPU 1. The caller sets, before using these: work (a directory from
 # bench_workdir), quiet (the noise gate's limit, % of a core), connections, duration, warmup
 # and rounds (for measure_rounds), and for each chain (one path wrk measures, by a name) port[CHAIN]
@@ -83,6 +87,15 @@ parse_options() { # "$@": --duration, --rounds, --connections, --warmup, --quiet
     esac
   done
   [[ "$duration$rounds$connections$warmup$quiet" =~ ^[0-9]+$ ]] || { echo "bench: numbers must be whole" >&2; exit 2; }
+}
+only_variants() { # sets the array variants from --only: the names of $all_variants it lists, in its order
+  local v
+  variants=()
+  for v in ${only//,/ }; do
+    [[ " $all_variants " == *" $v "* ]] || { echo "bench: unknown variant '$v' in --only (known: $all_variants)" >&2; exit 2; }
+    variants+=("$v")
+  done
+  ((${#variants[@]})) || { echo "bench: --only names no variant" >&2; exit 2; }
 }
 bench_workdir() { # NAME: makes $work and stops every process in $pids on exit
   work=$(mktemp -d "/tmp/outrigger-$1.XXXXXX")
@@ -130,13 +143,52 @@ run_nginx() { # NAME CPU
   pids+=($!)
 }
 start_origin() { # sets $p_origin: nginx on CPU 1 answering every request 200 "ok\n"
-  new_port; p_origin=$port_got
+  start_ok_nginx origin
+  p_origin=$port_got
+}
+start_ok_nginx() { # NAME: sets $port_got: an nginx named NAME on CPU 1 answering every request 200 "ok\n"
+  new_port
   {
-    nginx_http origin
-    echo "  server { listen 127.0.0.1:$p_origin backlog=4096; location / { return 200 \"ok\\n\"; } } }"
-  } >"$work/origin.conf"
-  run_nginx origin 1
-  wait_up "http://127.0.0.1:$p_origin/"
+    nginx_http "$1"
+    echo "  server { listen 127.0.0.1:$port_got backlog=4096; location / { return 200 \"ok\\n\"; } } }"
+  } >"$work/$1.conf"
+  run_nginx "$1" 1
+  wait_up "http://127.0.0.1:$port_got/"
+}
+# NAME DELAY_MS: sets $port_got and $slow_pid: on CPU 1, a Python ThreadingHTTPServer (a thread
+# per connection, so any number of requests wait at once) answering every GET, on keep-alive
+# connections, 200 "slow\n" DELAY_MS after reading it (time.sleep), status line, headers and
+# body in one write with Nagle off.
+start_slow_origin() {
+  new_port
+  cat >"$work/$1.py" <<'PY'
+import sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DELAY = float(sys.argv[2]) / 1000
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nslow\n"
+
+class Slow(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive
+    disable_nagle_algorithm = True
+
+    def do_GET(self):
+        time.sleep(DELAY)
+        self.wfile.write(RESPONSE)
+
+    def log_message(self, *args):
+        pass
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 4096
+
+Server(("127.0.0.1", int(sys.argv[1])), Slow).serve_forever()
+PY
+  taskset -c 1 python3 "$work/$1.py" "$port_got" "$2" >"$work/$1.log" 2>&1 &
+  pids+=($!)
+  slow_pid=$!
+  wait_up "http://127.0.0.1:$port_got/"
 }
 run_outrigger() { # NAME CONFIG ADMIN_PORT [JAVA_OPTS]: on CPU 0, one event loop; sets $outrigger_pid (the JVM)
   JAVA_OPTS="-XX:ActiveProcessorCount=1 ${4:-}" OUTRIGGER_CDS=0 \
@@ -210,8 +262,9 @@ wait_quiet() { # until others use at most --quiet % of a core over a second (5 m
 # round. A run: wait_quiet, 3 s of unmeasured load, then --duration s measured (wrk --latency),
 # repeated up to 4 times while others used more than --quiet % of a core: the quietest attempt
 # counts. Hooks the caller may define: before_run CHAIN and after_run CHAIN around the measured
-# load; after_run may set run_note (appended to the progress line) and run_count (summed over
-# the kept runs in during[CHAIN]).
+# load; after_run may set run_note (appended to the progress line), run_count (summed over
+# the kept runs in during[CHAIN]) and run_data (a word appended, for the kept run, to
+# kept[CHAIN]; measure_open's to kept_open[CHAIN]).
 measure_rounds() {
   local r k n=${#chains[@]}
   for r in $(seq 1 "$rounds"); do
@@ -219,12 +272,12 @@ measure_rounds() {
   done
 }
 measure() { # CHAIN ROUND
-  local c=$1 cp best="" attempt t0 f0 o0 c0 c1 busy requests us best_out best_us best_requests best_count
+  local c=$1 cp best="" attempt t0 f0 o0 c0 c1 busy requests us best_out best_us best_requests best_count best_data
   read -r -a cp <<<"${chain_pids[$c]}"
   for attempt in 1 2 3 4 5; do
     wait_quiet
     load "$c" 3 # unmeasured
-    run_note="" run_count=0
+    run_note="" run_count=0 run_data=""
     ! declare -F before_run >/dev/null || before_run "$c"
     t0=$EPOCHREALTIME f0=$(free_ticks) o0=$(our_ticks) c0=$(ticks_of "${cp[@]}")
     load "$c" "$duration" --latency
@@ -237,7 +290,7 @@ measure() { # CHAIN ROUND
       "p50 $(awk '$1 == "50%" {print $2}' <<<"$out"), p99 $(awk '$1 == "99%" {print $2}' <<<"$out")," \
       "$us µs CPU per request; others used $busy% of a core$run_note" >&2
     if [[ -z $best ]] || ((busy < best)); then
-      best=$busy best_out=$out best_us=$us best_requests=$requests best_count=$run_count
+      best=$busy best_out=$out best_us=$us best_requests=$requests best_count=$run_count best_data=$run_data
     fi
     ((busy > quiet && attempt < 5)) || break
     echo "bench: more than $quiet%: run again" >&2
@@ -249,6 +302,52 @@ measure() { # CHAIN ROUND
   others[$c]+=" $best"
   measured[$c]=$((${measured[$c]:-0} + best_requests))
   during[$c]=$((${during[$c]:-0} + best_count))
+  kept[$c]+=" $best_data"
+}
+
+# Open loop: bench/OpenLoop.java at a fixed rate. open_loop_setup compiles it into $work once;
+# measure_open CHAIN ROUND RATE runs it on CPU 1 against port[CHAIN] (--connections, 2 s of
+# unmeasured warm-up inside the run, --duration s measured, up to 2 s for late answers), with
+# measure's noise gate, repetition and hooks; the quietest attempt's values are appended to
+# o_rps, o_p50, o_p99, o_p999 (µs), o_lag99 (send lag p99, µs), o_others and o_errors (errors,
+# timeouts and non-2xx of the measured requests), by chain.
+declare -A o_rps o_p50 o_p99 o_p999 o_lag99 o_others o_errors kept kept_open
+open_loop_setup() {
+  javac -d "$work/classes" "$root/bench/OpenLoop.java" || { echo "bench: javac of bench/OpenLoop.java failed" >&2; exit 1; }
+}
+open_loop() { # CHAIN RATE: OpenLoop's JSON in $out
+  out=$(taskset -c 1 java -XX:+UseSerialGC -Xms512m -Xmx512m -Xmn400m -cp "$work/classes" OpenLoop \
+    --url "http://127.0.0.1:${port[$1]}/" --rate "$2" --connections "$connections" --duration "$duration" \
+    --warmup 2 --drain 2 | grep '^{' | tail -n1)
+  [[ -n $out ]] || { echo "bench: OpenLoop against $1 printed no result" >&2; exit 1; }
+}
+json_num() { sed -n "s/.*\"$1\":\([-0-9.]*\).*/\1/p" <<<"$2"; } # FIELD JSON: a number, empty when null
+measure_open() { # CHAIN ROUND RATE
+  local c=$1 best="" attempt t0 f0 o0 busy errs best_out best_data
+  for attempt in 1 2 3 4 5; do
+    wait_quiet
+    run_note="" run_count=0 run_data=""
+    ! declare -F before_run >/dev/null || before_run "$c"
+    t0=$EPOCHREALTIME f0=$(free_ticks) o0=$(our_ticks)
+    open_loop "$c" "$3"
+    busy=$(others_pct "$t0" "$f0" "$o0" "$EPOCHREALTIME" "$(free_ticks)" "$(our_ticks)")
+    ! declare -F after_run >/dev/null || after_run "$c"
+    errs=$(($(json_num errors "$out") + $(json_num non2xx "$out")))
+    echo "bench: round $2 $c at $3 req/s: $(json_num rps "$out") req/s, p50 $(json_num p50_us "$out") us," \
+      "p99 $(json_num p99_us "$out") us, p99.9 $(json_num p999_us "$out") us, send lag p99" \
+      "$(json_num send_lag_p99_us "$out") us, $errs errors; others used $busy% of a core$run_note" >&2
+    if [[ -z $best ]] || ((busy < best)); then best=$busy best_out=$out best_data=$run_data; fi
+    ((busy > quiet && attempt < 5)) || break
+    echo "bench: more than $quiet%: run again" >&2
+  done
+  o_rps[$c]+=" $(json_num rps "$best_out")"
+  o_p50[$c]+=" $(json_num p50_us "$best_out")"
+  o_p99[$c]+=" $(json_num p99_us "$best_out")"
+  o_p999[$c]+=" $(json_num p999_us "$best_out")"
+  o_lag99[$c]+=" $(json_num send_lag_p99_us "$best_out")"
+  o_errors[$c]=$((${o_errors[$c]:-0} + $(json_num errors "$best_out") + $(json_num non2xx "$best_out")))
+  o_others[$c]+=" $best"
+  kept_open[$c]+=" $best_data"
 }
 
 median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }

@@ -48,12 +48,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 all_variants="none rbac local-rl rbac+local-rl redis-rl"
 duration=10 rounds=3 connections=50 warmup=30 quiet=10 only=${all_variants// /,}
 parse_options "$@"
-variants=()
-for v in ${only//,/ }; do
-  [[ " $all_variants " == *" $v "* ]] || { echo "bench: unknown variant '$v' in --only (known: $all_variants)" >&2; exit 2; }
-  variants+=("$v")
-done
-((${#variants[@]})) || { echo "bench: --only names no variant" >&2; exit 2; }
+only_variants
 
 PATH="$PATH:/usr/sbin:/sbin"
 for tool in wrk nginx curl taskset ss redis-server redis-cli; do

@@ -4,13 +4,17 @@
 #
 #   bench/run.sh [--smoke] [--rounds N] [--duration SECONDS] [scenario...]
 #
-# Scenarios: h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls policy (default: all).
+# Scenarios: h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls policy lb (default: all).
 # mtls: two-hop chains (outbound proxy -> inbound proxy -> origin) of Outrigger, nginx and HAProxy,
 # plain and with mutual TLS between the hops; run first, by bench/mtls.sh with the same --rounds
 # and --duration (see that script for its own options).
 # policy: one Outrigger sidecar without HTTP filters, with RBAC (21 policies), a local rate limit,
 # both, and the Redis global rate limit against a local redis-server; run first (after mtls), by
 # bench/policy.sh with the same --rounds and --duration (see that script for its own options).
+# lb: one Outrigger sidecar balancing over two fast nginx endpoints and one that answers 20 ms
+# late, with ROUND_ROBIN, LEAST_REQUEST, PeakEwma and RANDOM, and over the two fast ones alone;
+# closed loop (wrk) and at a fixed 3000 req/s (OpenLoop); run first (after policy), by
+# bench/lb.sh with the same --rounds and --duration (see that script for its own options).
 # --smoke: one 2-second round of h1, h2 and fixed-rate at low load, no warm-up; fails unless every
 # target answered without an error and the result files have every field (CI runs it).
 # Exit status: 0 when every result file was written (a full run writes a file even when a target
@@ -36,7 +40,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/bench"
-all_scenarios=(h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls policy)
+all_scenarios=(h1 h1-1k h1-64k h2 fixed-rate conn-churn paced mtls policy lb)
 
 usage() {
   sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -114,6 +118,9 @@ ensure_tools() {
   if [[ " ${scenarios[*]} " == *" policy "* ]]; then
     command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
   fi
+  if [[ " ${scenarios[*]} " == *" lb "* ]]; then
+    command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  fi
   ((${#missing[@]})) || return 0
   log "installing ${missing[*]}"
   local sudo=""
@@ -190,9 +197,9 @@ trap 'log "terminated"; exit 143' TERM
 
 ensure_tools
 
-# The mTLS chains and the policy filter variants have their own topology and script; they run
-# before anything here starts.
-for own in mtls policy; do
+# The mTLS chains, the policy filter variants and the load balancing policies have their own
+# topology and script; they run before anything here starts.
+for own in mtls policy lb; do
   [[ " ${scenarios[*]} " == *" $own "* ]] || continue
   own_args=(--rounds "$rounds" --duration "$duration")
   log "$own: bash bench/$own.sh ${own_args[*]}"

@@ -114,4 +114,37 @@ final class Grpc {
         }
         return sb.toString();
     }
+
+    /**
+     * The HTTP status a {@code grpc-status} value stands for, as Envoy maps it for outlier
+     * detection ({@code grpcToHttpStatus}); {@code otherwise} when the value is absent or unknown.
+     */
+    static int outlierStatus(String grpcStatus, int otherwise) {
+        if (grpcStatus == null || grpcStatus.isEmpty() || grpcStatus.length() > 2) {
+            return otherwise;
+        }
+        int code = 0;
+        for (int i = 0; i < grpcStatus.length(); i++) {
+            char c = grpcStatus.charAt(i);
+            if (c < '0' || c > '9') {
+                return otherwise;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return switch (code) {
+            case 0 -> 200;
+            case 1 -> 499;
+            case 3, 9, 11 -> 400;
+            case 4 -> 504;
+            case 5 -> 404;
+            case 6, 10 -> 409;
+            case 7 -> 403;
+            case 8 -> 429;
+            case 12 -> 501;
+            case 14 -> 503;
+            case 16 -> 401;
+            case 2, 13, 15 -> 500;
+            default -> otherwise;
+        };
+    }
 }

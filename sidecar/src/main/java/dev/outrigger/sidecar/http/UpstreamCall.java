@@ -35,6 +35,8 @@ final class UpstreamCall implements UpstreamExchange {
     private final PendingBody pendingBody = new PendingBody();
     private UpstreamStream connection;
     private long startNanos;
+    /** The status outlier detection counts: the HTTP status, or a gRPC call's {@code grpc-status} mapped as Envoy maps it. */
+    private int outlierStatus;
     private int status;
     private boolean waiting;
     private boolean done;
@@ -176,6 +178,10 @@ final class UpstreamCall implements UpstreamExchange {
                 return;
             }
             status = response.status().code();
+            outlierStatus = status;
+            if (cluster.outlierDetector() != null) {
+                outlierStatus = Grpc.outlierStatus(response.headers().get(Grpc.GRPC_STATUS), status);
+            }
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
             if (connection.isHttp2()) {
                 ProxyHeaders.removeHttp2Extensions(response.headers());
@@ -194,7 +200,11 @@ final class UpstreamCall implements UpstreamExchange {
         if (msg instanceof HttpContent body) {
             exchange.record().responseBody(body.content().readableBytes());
         }
-        if (msg instanceof LastHttpContent) {
+        if (msg instanceof LastHttpContent last) {
+            if (cluster.outlierDetector() != null) {
+                // A gRPC call's status comes in the trailers: outlier detection counts it as Envoy does.
+                outlierStatus = Grpc.outlierStatus(last.trailingHeaders().get(Grpc.GRPC_STATUS), outlierStatus);
+            }
             ChannelFuture lastWrite = downstream.writeAndFlush(msg);
             finish();
             exchange.onResponseComplete(lastWrite);
@@ -221,7 +231,7 @@ final class UpstreamCall implements UpstreamExchange {
         cluster.stats().requestFinished(status, startNanos);
         long now = System.nanoTime();
         endpoint.requestFinished(status >= 500, false, now - startNanos, now);
-        outlier(status);
+        outlier(outlierStatus);
         UpstreamStream c = connection;
         connection = null;
         // Reusable only if both messages ended cleanly: else the next request could read leftovers.

@@ -63,6 +63,24 @@ class OutlierDetectionProxyTest {
     }
 
     @Test
+    void aGrpcEndpointFailingEveryCallIsEjectedByItsGrpcStatus() throws Exception {
+        try (TestUpstream a = TestUpstream.startHttp2("a", r -> Reply.ok("a"), 100);
+                TestUpstream b = TestUpstream.startHttp2("b", r -> Reply.ok("b"), 100);
+                TestUpstream bad = TestUpstream.startHttp2("bad", r -> Reply.ok("").header("grpc-status", "14"), 100);
+                ProxyFixture proxy = ProxyFixture.start(LoadBalancingTest.yaml("connect_timeout: 1s\n"
+                        + "typed_extension_protocol_options: { envoy.extensions.upstreams.http.v3.HttpProtocolOptions: {"
+                        + " \"@type\": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions,"
+                        + " explicit_http_config: { http2_protocol_options: {} } } }\n"
+                        + "outlier_detection: { consecutive_5xx: 3, interval: 0.2s, base_ejection_time: 30s,"
+                        + " max_ejection_percent: 50 }", "[]", a, b, bad), a, b, bad)) {
+            for (int i = 0; i < 30 && bad.requestsStarted() < 3; i++) {
+                assertEquals(200, get(proxy), "the HTTP status is 200: the failure is in grpc-status");
+            }
+            Await.until("the endpoint failing its gRPC calls is ejected", Duration.ofSeconds(5), () -> ejected(proxy, bad));
+        }
+    }
+
+    @Test
     void anEndpointRefusingConnectionsIsEjectedForGatewayFailures() throws Exception {
         TestUpstream dead = TestUpstream.named("dead");
         try (TestUpstream a = TestUpstream.named("a"); TestUpstream b = TestUpstream.named("b");

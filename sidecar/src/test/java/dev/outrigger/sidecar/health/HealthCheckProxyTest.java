@@ -24,42 +24,13 @@ class HealthCheckProxyTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static final String YAML = """
-            static_resources:
-              listeners:
-              - name: in
-                address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
-                filter_chains:
-                - filters:
-                  - name: envoy.filters.network.http_connection_manager
-                    typed_config:
-                      "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                      stat_prefix: in
-                      route_config:
-                        virtual_hosts:
-                        - name: app
-                          domains: ["*"]
-                          routes:
-                          - match: { prefix: / }
-                            route: { cluster: app }
-                      http_filters:
-                      - name: envoy.filters.http.router
-                        typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }
-              clusters:
-              - name: app
-                health_checks:
-                - timeout: 1s
-                  interval: 0.05s
-                  unhealthy_threshold: 2
-                  healthy_threshold: 2
-                  http_health_check: { path: /healthz, retriable_statuses: [ { start: 503, end: 504 } ] }
-                load_assignment:
-                  endpoints:
-                  - lb_endpoints:
-                    - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${a} } } }
-                    - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${b} } } }
-                    - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${c} } } }
-            """;
+    private static final String HEALTH_CHECKS = """
+            health_checks:
+            - timeout: 1s
+              interval: 0.05s
+              unhealthy_threshold: 2
+              healthy_threshold: 2
+              http_health_check: { path: /healthz, retriable_statuses: [ { start: 503, end: 504 } ] }""";
 
     private static Set<String> served(ProxyFixture proxy, int requests) throws Exception {
         Set<String> names = new HashSet<>();
@@ -86,7 +57,8 @@ class HealthCheckProxyTest {
                     return Reply.ok("b");
                 });
                 TestUpstream c = TestUpstream.start("c", r -> Reply.ok("c"));
-                ProxyFixture proxy = ProxyFixture.start(YAML, a, b, c)) {
+                ProxyFixture proxy = ProxyFixture.start(
+                        dev.outrigger.sidecar.upstream.LoadBalancingTest.yaml(HEALTH_CHECKS, "[]", a, b, c))) {
             String bFlags = "app::127.0.0.1:" + b.port() + "::health_flags::";
             Await.until("b checked", WAIT, () -> bChecks.get() >= 2);
             assertTrue(proxy.admin("/clusters").contains(bFlags + "healthy"), proxy.admin("/clusters"));

@@ -27,9 +27,13 @@ import org.junit.jupiter.api.Test;
  * name): hash policies keep a caller on one endpoint, least-request and peak-EWMA steer away from
  * a slow endpoint, random spreads.
  */
-class LoadBalancingTest {
+public class LoadBalancingTest {
 
-    static String yaml(String clusterLb, String hashPolicy, TestUpstream... endpoints) {
+    /**
+     * A listener {@code in} routing everything to the cluster {@code app} of {@code endpoints},
+     * with {@code clusterLb} (more cluster fields) and the route's {@code hashPolicy}.
+     */
+    public static String yaml(String clusterLb, String hashPolicy, TestUpstream... endpoints) {
         StringBuilder eps = new StringBuilder();
         for (TestUpstream u : endpoints) {
             eps.append("            - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ")
